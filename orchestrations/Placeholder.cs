@@ -1,0 +1,1 @@
+namespace Tributary.Orchestrations; public static class Placeholder {}
