@@ -1,1 +1,12 @@
-Console.WriteLine("hi");
+using System.CommandLine;
+using Tributary.Cli.Commands;
+
+var root = new RootCommand("Tributary: files land in storage, durable parallel processing, aggregation, trusted results.")
+{
+    DemoCommand.Create(),
+    ServeCommand.Create(),
+    DropCommand.Create(),
+    RunsCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace Tributary.Cli.Commands;
+
+/// <summary>What every command shares: configuration, logging, and a token cancelled on Ctrl+C or SIGTERM.</summary>
+public sealed class CliContext : IDisposable
+{
+    private readonly CancellationTokenSource shutdown;
+    private readonly List<PosixSignalRegistration> signals = [];
+
+    public CliContext(LogLevel logLevel, CancellationToken invocation)
+    {
+        Configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(logging => logging
+            .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
+            .SetMinimumLevel(logLevel)
+            .AddFilter("DurableTask", LogLevel.Warning)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Grpc", LogLevel.Warning));
+
+        // SIGTERM did not stop a host built this way in one run: handle both signals ourselves.
+        shutdown = CancellationTokenSource.CreateLinkedTokenSource(invocation);
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
+        {
+            signals.Add(PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                shutdown.Cancel();
+            }));
+        }
+    }
+
+    public IConfiguration Configuration { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public CancellationToken Shutdown => shutdown.Token;
+
+    public static void Say(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+
+    public void Dispose()
+    {
+        foreach (var signal in signals)
+        {
+            signal.Dispose();
+        }
+
+        LoggerFactory.Dispose();
+        shutdown.Dispose();
+    }
+}

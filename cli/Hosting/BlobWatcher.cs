@@ -1,0 +1,55 @@
+using Azure.Storage.Blobs;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Cli.Hosting;
+
+/// <summary>
+/// The standalone host's blob trigger: polls incoming/ and hands each new blob version to the core's intake.
+/// What has been taken in is recorded in storage by the intake (claims), so a restart neither misses nor
+/// repeats a blob; the in-memory set only saves calls.
+/// </summary>
+public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, WatcherOptions options, ILogger<BlobWatcher> logger) : BackgroundService
+{
+    private readonly HashSet<(string Name, string ETag)> seen = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var container = blobs.GetBlobContainerClient(BlobContainers.Incoming);
+        await container.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        using var timer = new PeriodicTimer(options.PollInterval);
+        do
+        {
+            try
+            {
+                await ScanAsync(container, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The host never stops watching because of one bad scan.
+                logger.LogError(ex, "Scan of {Container} failed; retrying", BlobContainers.Incoming);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            var key = (blob.Name, blob.Properties.ETag!.Value.ToString());
+            if (seen.Contains(key))
+            {
+                continue;
+            }
+
+            var outcome = await intake.SubmitBlobAsync(blob.Name, key.Item2, blob.Properties.ContentLength ?? 0, cancellationToken);
+            if (outcome.Decision != IntakeDecision.ClaimedElsewhere)
+            {
+                seen.Add(key);
+            }
+        }
+    }
+}
+
+public sealed record WatcherOptions(TimeSpan PollInterval);

@@ -1,0 +1,82 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Tributary.Cli.Runtime;
+using Tributary.Orchestrations;
+
+namespace Tributary.Cli.Hosting;
+
+/// <summary>
+/// The standalone host: storage (configured or embedded Azurite), the durable engine sidecar, one worker
+/// running the core's orchestrators and activities, the durable client, and optionally the blob watcher.
+/// </summary>
+public sealed class TributaryHost : IAsyncDisposable
+{
+    private readonly StorageConnection storage;
+    private readonly DurableSidecar sidecar;
+    private readonly IHost host;
+
+    private TributaryHost(StorageConnection storage, DurableSidecar sidecar, IHost host)
+    {
+        this.storage = storage;
+        this.sidecar = sidecar;
+        this.host = host;
+    }
+
+    public IServiceProvider Services => host.Services;
+
+    public DurableTaskClient Client => host.Services.GetRequiredService<DurableTaskClient>();
+
+    public string StorageConnectionString => storage.ConnectionString;
+
+    public static async Task<TributaryHost> StartAsync(IConfiguration configuration, bool watch, ILoggerFactory loggerFactory, Action<string>? say, CancellationToken cancellationToken)
+    {
+        var storage = await StorageConnection.OpenAsync(configuration, say, cancellationToken);
+        try
+        {
+            var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+            var engine = configuration.GetSection(EngineSettings.Section).Get<EngineSettings>() ?? new EngineSettings();
+            var sidecar = await DurableSidecar.StartAsync(storage.ConnectionString, pipeline.TaskHub, engine, loggerFactory, cancellationToken);
+
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton(loggerFactory);
+            builder.Services.AddTributaryCore(storage.ConnectionString, pipeline);
+            builder.Services.AddDurableTaskWorker(worker =>
+            {
+                worker.UseGrpc(sidecar.Address);
+                worker.AddTasks(TributaryTasks.Register);
+            });
+            builder.Services.AddDurableTaskClient(client => client.UseGrpc(sidecar.Address));
+            if (watch)
+            {
+                builder.Services.AddSingleton(new WatcherOptions(configuration.GetValue("Tributary:WatchInterval", TimeSpan.FromSeconds(1))));
+                builder.Services.AddHostedService<BlobWatcher>();
+            }
+
+            var host = builder.Build();
+            await host.Services.GetRequiredService<Orchestrations.Storage.BlobStore>().EnsureContainersAsync(cancellationToken);
+            await host.StartAsync(cancellationToken);
+            return new TributaryHost(storage, sidecar, host);
+        }
+        catch
+        {
+            await storage.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await host.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            host.Dispose();
+            await sidecar.DisposeAsync();
+            await storage.DisposeAsync();
+        }
+    }
+}

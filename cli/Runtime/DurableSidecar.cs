@@ -1,0 +1,72 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+
+namespace Tributary.Cli.Runtime;
+
+/// <summary>
+/// The Durable Task engine for the standalone host: the SDK's gRPC sidecar driving the Azure Storage
+/// orchestration service, so orchestration state lives in the storage account and survives a crash.
+/// It serves one worker connection, so a process runs one sidecar.
+/// </summary>
+public sealed class DurableSidecar : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private DurableSidecar(WebApplication app, string address)
+    {
+        this.app = app;
+        Address = address;
+    }
+
+    /// <summary>The sidecar's gRPC address on loopback.</summary>
+    public string Address { get; }
+
+    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHub, EngineSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            TaskHubName = taskHub,
+            PartitionCount = settings.PartitionCount,
+            ControlQueueVisibilityTimeout = settings.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = settings.QueueVisibilityTimeout,
+            LeaseInterval = settings.LeaseInterval,
+            LeaseRenewInterval = TimeSpan.FromTicks(settings.LeaseInterval.Ticks / 3),
+            MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
+            MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = settings.MaxConcurrentOrchestrations,
+            LoggerFactory = loggerFactory,
+        });
+
+        // The engine does not create its task hub on its own.
+        await service.CreateIfNotExistsAsync();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(new NormalizingOrchestrationService(service));
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        await app.StartAsync(cancellationToken);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new DurableSidecar(app, address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await app.StopAsync(timeout.Token);
+        await app.DisposeAsync();
+    }
+}

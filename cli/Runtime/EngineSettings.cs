@@ -1,0 +1,24 @@
+namespace Tributary.Cli.Runtime;
+
+/// <summary>Tuning of the Durable Task engine on Azure Storage for the standalone host.</summary>
+public sealed class EngineSettings
+{
+    public const string Section = "Tributary:Engine";
+
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>
+    /// How long a message locked by a crashed worker stays invisible. The default (5 min) makes recovery after a
+    /// crash wait 5 minutes; 30 s recovers quickly, and in-flight work items are kept locked by lock renewal.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Partition lease length: a crashed owner's partitions move after this.</summary>
+    public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int MaxConcurrentActivities { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    public int MaxConcurrentOrchestrations { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+}

@@ -1,0 +1,7 @@
+namespace Tributary.Orchestrations.Aggregation;
+
+public enum SqlDialect
+{
+    DuckDb,
+    Spark,
+}

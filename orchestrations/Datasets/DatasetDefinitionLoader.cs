@@ -1,0 +1,205 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Tributary.Orchestrations.Aggregation;
+using YamlDotNet.Serialization;
+
+namespace Tributary.Orchestrations.Datasets;
+
+/// <summary>Reads one dataset definition file (JSON or YAML) and validates it.</summary>
+public static partial class DatasetDefinitionLoader
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static bool IsDefinitionFile(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".json" or ".yaml" or ".yml";
+
+    public static DatasetDefinition LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException ex)
+        {
+            throw new DatasetDefinitionException($"{path}: cannot be read: {ex.Message}", ex);
+        }
+
+        var isYaml = Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
+        return Parse(isYaml ? YamlToJson(path, text) : text, path);
+    }
+
+    public static DatasetDefinition Parse(string json, string source)
+    {
+        DatasetDefinition? definition;
+        try
+        {
+            definition = JsonSerializer.Deserialize<DatasetDefinition>(json, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $"line {line + 1}, path {ex.Path}" : $"path {ex.Path}";
+            throw new DatasetDefinitionException($"{source}: {where}: {FirstSentence(ex.Message)}", ex);
+        }
+
+        if (definition is null)
+        {
+            throw new DatasetDefinitionException($"{source}: the file is empty.");
+        }
+
+        definition = definition with { SourceFile = source };
+        var errors = Validate(definition).ToList();
+        if (errors.Count > 0)
+        {
+            throw new DatasetDefinitionException($"{source}: {string.Join("; ", errors)}");
+        }
+
+        return definition;
+    }
+
+    /// <summary>Every problem of a parsed definition, each as "path: what is wrong".</summary>
+    public static IEnumerable<string> Validate(DatasetDefinition definition)
+    {
+        if (!DatasetNamePattern().IsMatch(definition.Name))
+        {
+            yield return $"name: '{definition.Name}' must be 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit";
+        }
+
+        if (!DataFormats.All.Contains(definition.Input.Format))
+        {
+            yield return $"input.format: '{definition.Input.Format}' is not one of {string.Join(", ", DataFormats.All)}";
+        }
+
+        if (definition.Input.Csv.Delimiter.Length != 1)
+        {
+            yield return "input.csv.delimiter: must be one character";
+        }
+
+        if (definition.Input.ChunkSizeBytes < 64 * 1024)
+        {
+            yield return "input.chunkSizeBytes: must be at least 65536";
+        }
+
+        if (definition.FailureTolerance is < 0 or > 1)
+        {
+            yield return "failureTolerance: must be between 0 and 1";
+        }
+
+        var columns = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+        for (var i = 0; i < definition.Schema.Columns.Count; i++)
+        {
+            var column = definition.Schema.Columns[i];
+            var path = $"schema.columns[{i}]";
+            if (!ColumnType.TryParse(column.Type, out var type))
+            {
+                yield return $"{path}.type: '{column.Type}' is not a column type ({string.Join(", ", ColumnType.Kinds)}, decimal(p,s))";
+                continue;
+            }
+
+            if (!columns.TryAdd(column.Name, type))
+            {
+                yield return $"{path}.name: '{column.Name}' is declared twice";
+            }
+
+            if ((column.Min is not null || column.Max is not null) && !type.IsNumeric)
+            {
+                yield return $"{path}: min/max apply to numeric columns only";
+            }
+
+            if (column.Pattern is not null && !IsValidRegex(column.Pattern))
+            {
+                yield return $"{path}.pattern: '{column.Pattern}' is not a valid regular expression";
+            }
+        }
+
+        if (definition.Schema.UnknownColumns is not (UnknownColumnPolicy.Ignore or UnknownColumnPolicy.Reject))
+        {
+            yield return $"schema.unknownColumns: '{definition.Schema.UnknownColumns}' must be ignore or reject";
+        }
+
+        var aggregation = definition.Aggregation;
+        if (aggregation.Engine is not (AggregationEngines.DuckDb or AggregationEngines.Databricks))
+        {
+            yield return $"aggregation.engine: '{aggregation.Engine}' must be duckdb or databricks";
+        }
+
+        for (var i = 0; i < aggregation.GroupBy.Count; i++)
+        {
+            var key = aggregation.GroupBy[i];
+            if (!columns.TryGetValue(key.Column, out var type))
+            {
+                yield return $"aggregation.groupBy[{i}].column: '{key.Column}' is not a schema column";
+            }
+            else if (key.DateTrunc is not null && !type.IsTemporal)
+            {
+                yield return $"aggregation.groupBy[{i}].dateTrunc: '{key.Column}' is not a date or timestamp";
+            }
+        }
+
+        for (var i = 0; i < aggregation.Measures.Count; i++)
+        {
+            var measure = aggregation.Measures[i];
+            if (measure.Column is not null && !columns.ContainsKey(measure.Column))
+            {
+                yield return $"aggregation.measures[{i}].column: '{measure.Column}' is not a schema column";
+            }
+        }
+
+        string? compileError = null;
+        try
+        {
+            AggregationSqlCompiler.Compile(aggregation, SqlDialect.DuckDb);
+        }
+        catch (ArgumentException ex)
+        {
+            compileError = ex.Message;
+        }
+
+        if (compileError is not null)
+        {
+            yield return $"aggregation: {compileError}";
+        }
+    }
+
+    private static string YamlToJson(string path, string yaml)
+    {
+        try
+        {
+            var graph = new DeserializerBuilder().Build().Deserialize<object?>(yaml);
+            var json = new SerializerBuilder().JsonCompatible().Build().Serialize(graph);
+            return json;
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new DatasetDefinitionException($"{path}: line {ex.Start.Line}: {ex.Message}", ex);
+        }
+    }
+
+    private static bool IsValidRegex(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
+    private static partial Regex DatasetNamePattern();
+}

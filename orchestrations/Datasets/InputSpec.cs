@@ -1,0 +1,20 @@
+namespace Tributary.Orchestrations.Datasets;
+
+public sealed record InputSpec
+{
+    /// <summary>The declared format: csv, jsonl or parquet. A ".gz" suffix on a file means gzip.</summary>
+    public string Format { get; init; } = DataFormats.Csv;
+    public CsvOptions Csv { get; init; } = new();
+    public string Encoding { get; init; } = "utf-8";
+
+    /// <summary>Target chunk size for splittable text files.</summary>
+    public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
+}
+
+public sealed record CsvOptions
+{
+    public string Delimiter { get; init; } = ",";
+    public bool Header { get; init; } = true;
+    public string Quote { get; init; } = "\"";
+    public IReadOnlyList<string> NullStrings { get; init; } = [""];
+}

@@ -1,0 +1,40 @@
+using DuckDB.NET.Data;
+using Tributary.Orchestrations.Aggregation;
+using static Tributary.Orchestrations.Processing.SqlText;
+
+namespace Tributary.Orchestrations.Engines;
+
+/// <summary>Runs a compiled aggregation over local curated Parquet parts with embedded DuckDB.</summary>
+public sealed class DuckDbAggregationEngine
+{
+    public const int PreviewRows = 20;
+
+    /// <summary>Writes the result to <paramref name="resultPath"/> as Parquet and returns its row count and a JSON preview.</summary>
+    public (long Rows, string PreviewJson) Run(AggregationSpec spec, IReadOnlyList<string> curatedParts, string resultPath, string workDirectory, string memoryLimit)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        Execute(connection, $"SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)};");
+        Execute(connection, $"CREATE VIEW {AggregationSqlCompiler.SourceRelation} AS SELECT * FROM read_parquet({List(curatedParts)})");
+
+        var sql = AggregationSqlCompiler.Compile(spec, SqlDialect.DuckDb);
+        Execute(connection, $"CREATE TEMP TABLE result AS {sql}");
+        Execute(connection, $"COPY result TO {Literal(resultPath)} (FORMAT parquet)");
+
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM result";
+        var rows = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+
+        using var preview = connection.CreateCommand();
+        preview.CommandText = $"SELECT coalesce(CAST(to_json(list(r)) AS VARCHAR), '[]') FROM (SELECT * FROM result LIMIT {PreviewRows}) r";
+        var previewJson = (string)preview.ExecuteScalar()!;
+        return (rows, previewJson);
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,1 +1,0 @@
-namespace Tributary.Orchestrations; public static class Placeholder {}

@@ -1,0 +1,57 @@
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Orchestrations.Runs;
+
+/// <summary>Reads runs back from storage: intake claims say a run exists, manifests say how it ended.</summary>
+public sealed class RunCatalog(BlobStore store)
+{
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? dataset = null, string? status = null, CancellationToken cancellationToken = default)
+    {
+        var runs = new List<RunSummary>();
+        var state = store.Service.GetBlobContainerClient(BlobContainers.State);
+        if (!await state.ExistsAsync(cancellationToken))
+        {
+            return runs;
+        }
+
+        await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "intake/", cancellationToken))
+        {
+            var claim = await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, blob.Name, cancellationToken);
+            if (claim is null || (dataset is not null && claim.Request.Dataset != dataset))
+            {
+                continue;
+            }
+
+            var summary = await SummarizeAsync(claim, cancellationToken);
+            if (status is null || string.Equals(summary.Status, status, StringComparison.OrdinalIgnoreCase))
+            {
+                runs.Add(summary);
+            }
+        }
+
+        return runs.OrderByDescending(r => r.ClaimedAt).ToList();
+    }
+
+    public async Task<IntakeClaim?> FindClaimAsync(string runId, CancellationToken cancellationToken = default) =>
+        await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, StorageLayout.IntakeClaim(runId), cancellationToken);
+
+    public async Task<RunManifest?> FindManifestAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var claim = await FindClaimAsync(runId, cancellationToken);
+        return claim is null ? null : await ReadManifestAsync(claim.Request.Dataset, runId, cancellationToken);
+    }
+
+    public Task<RunManifest?> ReadManifestAsync(string dataset, string runId, CancellationToken cancellationToken = default) =>
+        store.ReadJsonAsync<RunManifest>(BlobContainers.Results, StorageLayout.Manifest(dataset, runId), cancellationToken);
+
+    private async Task<RunSummary> SummarizeAsync(IntakeClaim claim, CancellationToken cancellationToken)
+    {
+        var request = claim.Request;
+        var manifest = await ReadManifestAsync(request.Dataset, request.RunId, cancellationToken);
+        return manifest is null
+            ? new RunSummary(request.RunId, request.Dataset, RunStatus.Running, request.Inputs.Count, claim.ClaimedAt, null, null, null)
+            : new RunSummary(request.RunId, request.Dataset, manifest.Status, request.Inputs.Count, claim.ClaimedAt, manifest.Totals, manifest.Timings.CompletedAt, manifest.Error);
+    }
+}

@@ -1,0 +1,14 @@
+using Tributary.Orchestrations.Models;
+
+namespace Tributary.Orchestrations.Runs;
+
+/// <summary>One line of the runs listing. A run with no manifest yet is not done.</summary>
+public sealed record RunSummary(
+    string RunId,
+    string Dataset,
+    string Status,
+    int Inputs,
+    DateTimeOffset ClaimedAt,
+    RunTotals? Totals,
+    DateTime? CompletedAt,
+    string? Error);

@@ -1,0 +1,84 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Tributary.Orchestrations.Models;
+
+namespace Tributary.Orchestrations.Storage;
+
+/// <summary>The blob operations activities need, all streaming: nothing is held whole in memory.</summary>
+public sealed class BlobStore(BlobServiceClient service)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public BlobServiceClient Service { get; } = service;
+
+    public BlobClient Blob(string container, string name) => Service.GetBlobContainerClient(container).GetBlobClient(name);
+
+    public async Task EnsureContainersAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var container in BlobContainers.All)
+        {
+            await Service.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Streams one version of a blob (optionally a byte range) to a local file, decompressing gzip on the way.
+    /// Fails with 412 when the blob has been overwritten since <paramref name="input"/> was taken.
+    /// </summary>
+    public async Task DownloadToFileAsync(BlobReference input, string path, bool gunzip, HttpRange range = default, CancellationToken cancellationToken = default)
+    {
+        var options = new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) } };
+        var response = await Blob(input.Container, input.Name).DownloadStreamingAsync(options, cancellationToken);
+        await using var content = response.Value.Content;
+        await using var file = File.Create(path);
+        if (gunzip)
+        {
+            await using var gzip = new GZipStream(content, CompressionMode.Decompress);
+            await gzip.CopyToAsync(file, cancellationToken);
+        }
+        else
+        {
+            await content.CopyToAsync(file, cancellationToken);
+        }
+    }
+
+    public async Task UploadFileAsync(string container, string name, string path, CancellationToken cancellationToken = default)
+    {
+        await Blob(container, name).UploadAsync(path, overwrite: true, cancellationToken);
+    }
+
+    public async Task UploadJsonAsync<T>(string container, string name, T value, CancellationToken cancellationToken = default)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);
+        await Blob(container, name).UploadAsync(new BinaryData(bytes), overwrite: true, cancellationToken);
+    }
+
+    public async Task<T?> ReadJsonAsync<T>(string container, string name, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        try
+        {
+            var content = await Blob(container, name).DownloadContentAsync(cancellationToken);
+            return content.Value.Content.ToObjectFromJson<T>(Json);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task DeleteIfExistsAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        await Blob(container, name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Copies one blob version into another container by streaming, so no SAS or server-side copy is needed.</summary>
+    public async Task CopyAsync(BlobReference source, string container, string name, CancellationToken cancellationToken = default)
+    {
+        await using var read = await Blob(source.Container, source.Name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+        await Blob(container, name).UploadAsync(read, overwrite: true, cancellationToken);
+    }
+}

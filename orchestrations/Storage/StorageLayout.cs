@@ -1,0 +1,34 @@
+namespace Tributary.Orchestrations.Storage;
+
+/// <summary>
+/// Every output path is a function of (dataset, run id, chunk), so a retry or a replay overwrites
+/// the same blob instead of adding a new one.
+/// </summary>
+public static class StorageLayout
+{
+    public const string ManifestFileName = "_manifest.json";
+
+    public static string RunPrefix(string dataset, string runId) => $"{dataset}/run={runId}/";
+
+    public static string CuratedPart(string dataset, string runId, int chunkIndex) =>
+        $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.parquet";
+
+    public static string RejectedPart(string dataset, string runId, int chunkIndex) =>
+        $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.jsonl";
+
+    public static string AggregateResult(string dataset, string runId) => $"{RunPrefix(dataset, runId)}aggregate.parquet";
+
+    public static string AggregateSummary(string dataset, string runId) => $"{RunPrefix(dataset, runId)}summary.json";
+
+    /// <summary>The manifest lives with the results; it is written last and is the commit point of a run.</summary>
+    public static string Manifest(string dataset, string runId) => $"{RunPrefix(dataset, runId)}{ManifestFileName}";
+
+    public static string IntakeClaim(string runId) => $"intake/{runId}.json";
+
+    /// <summary>The dataset is the first folder of an incoming blob name: <c>{dataset}/...</c>.</summary>
+    public static string? DatasetOf(string incomingBlobName)
+    {
+        var slash = incomingBlobName.IndexOf('/');
+        return slash > 0 ? incomingBlobName[..slash] : null;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Tributary.Orchestrations.Storage;
+
+/// <summary>Queues Tributary reads or writes (the task hub's own queues are the engine's business).</summary>
+public static class StorageQueues
+{
+    public const string RunCompletions = "run-completions";
+    public const string BackfillRequests = "backfill-requests";
+    public const string BackfillRequestsPoison = "backfill-requests-poison";
+
+    public static readonly IReadOnlyList<string> All = [RunCompletions, BackfillRequests, BackfillRequestsPoison];
+}

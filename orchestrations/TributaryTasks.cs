@@ -1,0 +1,32 @@
+using Microsoft.DurableTask;
+using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Orchestrators;
+
+namespace Tributary.Orchestrations;
+
+/// <summary>Every orchestrator and activity of the core, for hosts to register with their worker.</summary>
+public static class TributaryTasks
+{
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(IngestOrchestrator)];
+
+    public static readonly IReadOnlyList<Type> Activities =
+    [
+        typeof(PlanRunActivity),
+        typeof(ProcessChunkActivity),
+        typeof(AggregateWithDuckDbActivity),
+        typeof(CommitRunActivity),
+    ];
+
+    public static void Register(DurableTaskRegistry registry)
+    {
+        foreach (var orchestrator in Orchestrators)
+        {
+            registry.AddOrchestrator(orchestrator);
+        }
+
+        foreach (var activity in Activities)
+        {
+            registry.AddActivity(activity);
+        }
+    }
+}
