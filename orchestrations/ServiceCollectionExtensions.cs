@@ -1,6 +1,9 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Batching;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Engines;
 using Tributary.Orchestrations.Intake;
@@ -23,8 +26,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FileQuarantine>();
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<DuckDbAggregationEngine>();
+        services.AddSingleton<VersionClaims>();
+        services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
+        services.AddSingleton<ArrivalBatcher>();
         services.AddSingleton<Runs.RunCatalog>();
+        services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();
+
+        // Needs a DurableTaskClient from the host; the Functions app builds one per call instead (see RunsApi).
+        services.AddSingleton<IRunsApi, RunsApi>();
         return services;
     }
 }

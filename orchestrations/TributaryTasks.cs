@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Backfill;
 using Tributary.Orchestrations.Orchestrators;
 
 namespace Tributary.Orchestrations;
@@ -7,7 +8,7 @@ namespace Tributary.Orchestrations;
 /// <summary>Every orchestrator and activity of the core, for hosts to register with their worker.</summary>
 public static class TributaryTasks
 {
-    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(IngestOrchestrator)];
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(IngestOrchestrator), typeof(BackfillOrchestrator)];
 
     public static readonly IReadOnlyList<Type> Activities =
     [
@@ -15,6 +16,7 @@ public static class TributaryTasks
         typeof(ProcessChunkActivity),
         typeof(AggregateWithDuckDbActivity),
         typeof(CommitRunActivity),
+        typeof(ListBackfillPageActivity),
     ];
 
     public static void Register(DurableTaskRegistry registry)
