@@ -99,18 +99,19 @@ public sealed class DatabricksJobsClientTests : IDisposable
     [Fact]
     public async Task Rate_limit_429_honours_retry_after_then_succeeds()
     {
-        _sim.InjectFaults(DatabricksJobsSimulator.RunNow, 1, HttpStatusCode.TooManyRequests, retryAfterSeconds: 1);
         using var sp = TestSupport.Services(_sim);
         var client = sp.GetRequiredService<DatabricksJobsClient>();
+        await client.RunNowAsync(_sim.JobId, TestSupport.JobParameters("warm-up"), IdempotencyToken.FromRunId("warm-up"));
+        _sim.InjectFaults(DatabricksJobsSimulator.RunNow, 1, HttpStatusCode.TooManyRequests, retryAfterSeconds: 2);
 
         var watch = Stopwatch.StartNew();
         var started = await client.RunNowAsync(_sim.JobId, TestSupport.JobParameters("r-429"), IdempotencyToken.FromRunId("r-429"));
         watch.Stop();
 
         Assert.True(started.DatabricksRunId > 0);
-        Assert.Equal(2, _sim.Requests(DatabricksJobsSimulator.RunNow));
-        // Base backoff is 10 ms in tests: waiting ~1 s proves Retry-After was used.
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {watch.Elapsed}");
+        Assert.Equal(3, _sim.Requests(DatabricksJobsSimulator.RunNow));
+        // Base backoff is 10 ms in tests: waiting ~2 s proves Retry-After was used.
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1900), $"retried after {watch.Elapsed}");
     }
 
     [Fact]
