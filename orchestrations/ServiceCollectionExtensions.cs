@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
 
         // Needs a DurableTaskClient from the host; the Functions app builds one per call instead (see RunsApi).
         services.AddSingleton<IRunsApi, RunsApi>();
+        services.AddSingleton<BackfillQueueProcessor>();
         return services;
     }
 }
