@@ -20,11 +20,7 @@ public static class BackfillMessages
     /// <summary>Parses a message body; the problem says why it is not a valid request.</summary>
     public static (BackfillRequest? Request, ApiProblem? Problem) Parse(string body)
     {
-        var text = body.Trim();
-        if (!text.StartsWith('{') && TryBase64(text) is { } decoded)
-        {
-            text = decoded.Trim();
-        }
+        var text = Decode(body);
 
         BackfillRequest? request;
         try
@@ -56,8 +52,15 @@ public static class BackfillMessages
         return errors.Count == 0 ? null : ApiProblem.BadRequest(string.Join("; ", errors.Values.SelectMany(v => v)), errors);
     }
 
+    /// <summary>The message text: queue messages arrive raw or base64-encoded (the Functions default).</summary>
+    public static string Decode(string body)
+    {
+        var text = body.Trim();
+        return !text.StartsWith('{') && TryBase64(text) is { } decoded ? decoded.Trim() : text;
+    }
+
     public static string PoisonBody(string reason, string message) =>
-        JsonSerializer.Serialize(new PoisonMessage(reason, message, DateTimeOffset.UtcNow), Storage.BlobStore.Json);
+        JsonSerializer.Serialize(new PoisonMessage(reason, Decode(message), DateTimeOffset.UtcNow), Storage.BlobStore.Json);
 
     private static string? TryBase64(string text)
     {
