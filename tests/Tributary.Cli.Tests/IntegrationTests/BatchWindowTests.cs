@@ -75,13 +75,13 @@ public sealed class BatchWindowTests(InMemoryAzuriteFixture azurite, ITestOutput
 
         // Nothing is left waiting in a window.
         var state = blobs.GetBlobContainerClient(BlobContainers.State);
-        await foreach (var leftover in state.GetBlobsAsync(prefix: StorageLayout.ArrivalsPrefix("burst")))
+        await foreach (var leftover in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, StorageLayout.ArrivalsPrefix("burst"), CancellationToken.None))
         {
             Assert.Fail($"arrival record left behind: {leftover.Name}");
         }
     }
 
-    private static async Task<List<RunSummary>> WaitForAllAsync(RunCatalog catalog, int files, TimeSpan timeout, ServeProcess host)
+    private static async Task<IReadOnlyList<RunSummary>> WaitForAllAsync(RunCatalog catalog, int files, TimeSpan timeout, ServeProcess host)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
