@@ -2,13 +2,13 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Engines;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Processing;
-using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations;
@@ -44,6 +44,7 @@ public static class ServiceCollectionExtensions
 
         services.AddDatabricksJobs(section);
         services.AddOptions<DatabricksJobsOptions>().ValidateOnStart();
+        services.AddSingleton<IEngineRunCanceller, DatabricksRunCanceller>();
         return services.AddCore(storageConnectionString, options, new DatabricksAggregationSettings(true, root));
     }
 
@@ -60,9 +61,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<DuckDbAggregationEngine>();
         services.AddSingleton<RunIntake>();
-        services.AddSingleton<RunCatalog>();
+        services.AddSingleton<Runs.RunCatalog>();
         services.AddSingleton(databricks);
-        services.AddSingleton<IEngineRunCanceller, RecordedEngineRunCanceller>();
+        services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();
         return services;
     }
 

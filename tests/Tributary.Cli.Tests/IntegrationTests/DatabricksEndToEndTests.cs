@@ -6,7 +6,7 @@ using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Engines;
 using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tests.Databricks;
@@ -65,23 +65,31 @@ public sealed class DatabricksEndToEndTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
-    public async Task Terminating_a_run_cancels_its_Databricks_run_through_the_engine_run_record()
+    public async Task Cancelling_a_run_cancels_its_Databricks_run_found_from_the_custom_status_or_the_engine_run_record()
     {
         databricks.NeverFinish = true;
         await using var host = await TestHosts.StartAsync(Configuration());
+        var canceller = host.Services.GetRequiredService<IEngineRunCanceller>();
 
         var file = SampleDataSet.Write(work, rowsPerFile: 500, seed: 5).First(f => f.EndsWith(".csv", StringComparison.Ordinal));
         var runId = await DropAsync("taxi/dbx/never.csv", file);
-        var engineRun = await WaitForEngineRunAsync(host.Client, runId, TimeSpan.FromMinutes(2));
+        var (engineRun, customStatus) = await WaitForEngineRunAsync(host.Client, runId, TimeSpan.FromMinutes(2));
+        var databricksRunId = long.Parse(engineRun["databricks:".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
+        // What the runs API does: cancel the engine run with the custom status read before terminating.
+        await canceller.CancelAsync("taxi", runId, customStatus);
+        Assert.True(databricks.Run(databricksRunId).Cancelled);
+        Assert.Equal(1, databricks.Requests(DatabricksJobsSimulator.RunsCancel));
+
+        // Without the custom status (e.g. purged), the engine-run record written at start finds it too.
         await host.Client.TerminateInstanceAsync(runId, "cancelled by test");
         await host.Client.WaitForInstanceCompletionAsync(runId);
-        var cancellation = await host.Services.GetRequiredService<IEngineRunCanceller>().CancelEngineRunAsync(runId);
+        await canceller.CancelAsync("taxi", runId, serializedCustomStatus: null);
+        Assert.Equal(2, databricks.Requests(DatabricksJobsSimulator.RunsCancel));
 
-        Assert.True(cancellation.Requested, cancellation.Detail);
-        Assert.Equal($"databricks:{cancellation.EngineRunId}", engineRun);
-        Assert.True(databricks.Run(long.Parse(cancellation.EngineRunId!, System.Globalization.CultureInfo.InvariantCulture)).Cancelled);
-        Assert.Equal(1, databricks.Requests(DatabricksJobsSimulator.RunsCancel));
+        // A run that never started a Databricks run sends no cancel.
+        await canceller.CancelAsync("taxi", "no-such-run", serializedCustomStatus: null);
+        Assert.Equal(2, databricks.Requests(DatabricksJobsSimulator.RunsCancel));
     }
 
     public void Dispose()
@@ -110,7 +118,7 @@ public sealed class DatabricksEndToEndTests(AzuriteFixture azurite) : IClassFixt
     }
 
     /// <summary>The custom status names the in-flight engine run once it has started.</summary>
-    private static async Task<string> WaitForEngineRunAsync(DurableTaskClient client, string runId, TimeSpan timeout)
+    private static async Task<(string EngineRun, string CustomStatus)> WaitForEngineRunAsync(DurableTaskClient client, string runId, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
@@ -118,7 +126,7 @@ public sealed class DatabricksEndToEndTests(AzuriteFixture azurite) : IClassFixt
             var state = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, deadline.Token);
             if (state?.ReadCustomStatusAs<RunProgress>() is { EngineRunId: { } engineRun })
             {
-                return engineRun;
+                return (engineRun, state.SerializedCustomStatus!);
             }
 
             await Task.Delay(200, deadline.Token);

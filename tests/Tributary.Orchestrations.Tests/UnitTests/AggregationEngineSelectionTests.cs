@@ -5,7 +5,6 @@ using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Engines;
 using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Tests.Databricks;
 using Tributary.Orchestrations.Tests.Orchestrators;
 
@@ -22,7 +21,7 @@ public sealed class AggregationEngineSelectionTests
         using var without = new ServiceCollection().AddLogging().AddTributaryCore(Storage, new PipelineOptions(), Configuration([])).BuildServiceProvider();
         Assert.False(without.GetRequiredService<DatabricksAggregationSettings>().Enabled);
         Assert.Null(without.GetService<DatabricksJobsClient>());
-        Assert.IsType<RecordedEngineRunCanceller>(without.GetRequiredService<IEngineRunCanceller>());
+        Assert.IsType<NoEngineRunCanceller>(without.GetRequiredService<IEngineRunCanceller>());
 
         using var with = new ServiceCollection().AddLogging().AddTributaryCore(Storage, new PipelineOptions(), Configuration(new()
         {
@@ -34,6 +33,7 @@ public sealed class AggregationEngineSelectionTests
         Assert.True(settings.Enabled);
         Assert.Equal("abfss://results@devstoreaccount1.dfs.core.windows.net/taxi/run=r1/aggregate/", settings.UrlOf("results", "taxi/run=r1/aggregate/"));
         Assert.NotNull(with.GetService<DatabricksJobsClient>());
+        Assert.IsType<DatabricksRunCanceller>(with.GetRequiredService<IEngineRunCanceller>());
     }
 
     [Fact]
