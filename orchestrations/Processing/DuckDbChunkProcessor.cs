@@ -16,6 +16,9 @@ public sealed class DuckDbChunkProcessor
 {
     private const string LineSeparatorOnly = "\u001f";
 
+    /// <summary>Longest record DuckDB's CSV reader accepts; a longer one is rejected with DuckDB's reason, not lost.</summary>
+    private const int MaxLineBytes = 8 << 20;
+
     /// <param name="memoryLimit">DuckDB spills to <paramref name="workDirectory"/> beyond this, so memory follows chunk size.</param>
     public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = "512MB")
     {
@@ -84,16 +87,15 @@ public sealed class DuckDbChunkProcessor
                 : $"read_csv({Literal(pre.ReadPath)}, header = {(pre.ReadHasHeaderLine ? "true" : "false")}, auto_detect = false, " +
                   $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
                   $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
-                  $"nullstr = {List(csv.NullStrings)}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
+                  $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
         }
         else
         {
             var lines = pre.Kept.Count == 0
                 ? "(SELECT NULL::VARCHAR AS line WHERE false)"
                 : $"read_csv({Literal(pre.ReadPath)}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false, " +
-                  $"delim = {Literal(LineSeparatorOnly)}, quote = '', escape = '', new_line = '\\n', strict_mode = false)";
-            source = $"(SELECT __line, coalesce(json_valid(__line) AND json_type(__line) = 'OBJECT', false) AS __is_object FROM (SELECT rtrim(line, chr(13)) AS __line FROM {lines}))";
-            extra.Add("CASE WHEN NOT __is_object THEN 'line is not a JSON object' END");
+                  $"delim = {Literal(LineSeparatorOnly)}, quote = '', escape = '', strict_mode = false)";
+            source = $"(SELECT __line, coalesce(CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE false END, false) AS __is_object FROM (SELECT rtrim(line, chr(13)) AS __line FROM {lines}))";
             if (dataset.Schema.UnknownColumns == UnknownColumnPolicy.Reject)
             {
                 var known = List(schema.Select(c => c.Name));
@@ -102,10 +104,17 @@ public sealed class DuckDbChunkProcessor
             }
         }
 
+        // A line that is not a JSON object has one problem; its columns' checks would only repeat it.
+        var reasonsSql = ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: true, extra);
+        if (!isCsv)
+        {
+            reasonsSql = $"CASE WHEN __is_object THEN {reasonsSql} ELSE ['line is not a JSON object'] END";
+        }
+
         Execute(connection, $"""
             CREATE TEMP TABLE validated AS
             SELECT row_number() OVER () AS __ord, {rawColumns},
-                   {ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: true, extra)} AS __reasons
+                   {reasonsSql} AS __reasons
             FROM {source}
             """);
 
@@ -118,10 +127,10 @@ public sealed class DuckDbChunkProcessor
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var index = pre.Kept.IndexAtReadOffset(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+                var index = pre.Kept.IndexContainingReadOffset(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
                 if (index < 0)
                 {
-                    throw new InvalidOperationException($"DuckDB refused a row at byte {reader.GetValue(0)} that is not the start of a record; the chunk cannot be accounted for.");
+                    throw new InvalidOperationException($"DuckDB refused a row at byte {reader.GetValue(0)} that is not inside a kept record; the chunk cannot be accounted for.");
                 }
 
                 refused[index] = FirstLine(reader.GetString(1));

@@ -43,10 +43,15 @@ public sealed class RecordPositions
 
     public int Length(int index) => lengths[index];
 
-    /// <summary>The record that starts at <paramref name="readOffset"/> in the file DuckDB read, or -1.</summary>
-    public int IndexAtReadOffset(long readOffset)
+    /// <summary>The record whose bytes hold <paramref name="readOffset"/> of the file DuckDB read, or -1.</summary>
+    public int IndexContainingReadOffset(long readOffset)
     {
         var index = Array.BinarySearch(readOffsets, 0, Count, readOffset);
-        return index >= 0 ? index : -1;
+        if (index < 0)
+        {
+            index = ~index - 1;
+        }
+
+        return index >= 0 && readOffset < readOffsets[index] + lengths[index] ? index : -1;
     }
 }

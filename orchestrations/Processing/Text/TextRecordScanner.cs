@@ -19,14 +19,20 @@ public sealed class TextRecordScanner(TextDialect dialect, long startOffset = 0,
     private byte lastByte;
     private bool sawQuote;
     private long bomEnd;
+    private readonly byte[] prefix = new byte[3];
+    private int prefixLength;
 
     /// <summary>Scans <paramref name="data"/>, which starts at byte <paramref name="position"/> of the stream; calls <paramref name="onRecord"/> per complete record.</summary>
     public void Feed(ReadOnlySpan<byte> data, long position, Action<TextRecord> onRecord)
     {
-        if (position == 0 && data.StartsWith(ByteOrderMark))
+        // A UTF-8 BOM is not content: an otherwise empty first line stays blank. Reads may split it.
+        for (var k = 0; k < data.Length && position + k < ByteOrderMark.Length && position + k == prefixLength; k++)
         {
-            // A UTF-8 BOM is not content: an otherwise empty first line stays blank.
-            bomEnd = ByteOrderMark.Length;
+            prefix[prefixLength++] = data[k];
+            if (prefixLength == ByteOrderMark.Length && prefix.AsSpan().SequenceEqual(ByteOrderMark))
+            {
+                bomEnd = ByteOrderMark.Length;
+            }
         }
 
         var quote = dialect.Quote;

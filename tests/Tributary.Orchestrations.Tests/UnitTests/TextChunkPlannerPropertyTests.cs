@@ -34,7 +34,7 @@ public sealed class TextChunkPlannerPropertyTests
         from maxRead in Gen.Choose(1, 64)
         select Build(records, endings, blanks, header, bom, trailingNewline, target) with { MaxRead = maxRead };
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 1000)]
     public Property ChunksHoldEveryRecordExactlyOnce() => Prop.ForAll(FileGen.ToArbitrary(), file =>
     {
         var layout = TextChunkPlanner.PlanAsync(new TrickleStream(file.Bytes, file.MaxRead), new TextDialect((byte)',', (byte)'"'), file.Header, file.TargetBytes)
