@@ -48,7 +48,14 @@ public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner
                 continue;
             }
 
-            chunks.AddRange(await planner.PlanAsync(request.RunId, dataset, input, firstIndex: chunks.Count));
+            var plan = await planner.PlanAsync(request.RunId, dataset, input, firstIndex: chunks.Count);
+            if (plan.Problem is not null)
+            {
+                quarantined.Add(await quarantine.QuarantineAsync(request.RunId, request.Dataset, input, plan.Problem));
+                continue;
+            }
+
+            chunks.AddRange(plan.Chunks);
         }
 
         // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
