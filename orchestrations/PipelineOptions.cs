@@ -35,4 +35,10 @@ public sealed class PipelineOptions
     public int BackfillBatchSize { get; set; } = 100;
 
     public int BackfillMaxParallel { get; set; } = 4;
+
+    /// <summary>
+    /// Deployment-wide aggregation engine (<c>duckdb</c> or <c>databricks</c>); when set it overrides every dataset's
+    /// <c>aggregation.engine</c>. Null: each dataset decides.
+    /// </summary>
+    public string? AggregationEngine { get; set; }
 }

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Tributary.Orchestrations.Activities;
 using Tributary.Orchestrations.Backfill;
+using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Orchestrators;
 
 namespace Tributary.Orchestrations;
@@ -15,6 +16,12 @@ public static class TributaryTasks
         typeof(PlanRunActivity),
         typeof(ProcessChunkActivity),
         typeof(AggregateWithDuckDbActivity),
+        typeof(PrepareDatabricksRunActivity),
+        typeof(StartDatabricksRunActivity),
+        typeof(RecordEngineRunActivity),
+        typeof(GetDatabricksRunActivity),
+        typeof(CancelDatabricksRunActivity),
+        typeof(CollectDatabricksResultActivity),
         typeof(CommitRunActivity),
         typeof(ListBackfillPageActivity),
     ];
