@@ -87,6 +87,11 @@ public static class RunsApiEndpoints
             {
                 if (buffer.Length + read > limit)
                 {
+                    // Read the rest (Kestrel caps it) so the client gets the answer instead of a reset connection.
+                    while (await request.Body.ReadAsync(chunk, cancellationToken) > 0)
+                    {
+                    }
+
                     return (null, tooLarge);
                 }
 
