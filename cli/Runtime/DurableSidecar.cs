@@ -24,6 +24,9 @@ public sealed class DurableSidecar : IAsyncDisposable
         Address = address;
     }
 
+    /// <summary>How long shutdown waits for the engine to release its partitions.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The sidecar's gRPC address on loopback.</summary>
     public string Address { get; }
 
@@ -56,7 +59,7 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new NormalizingOrchestrationService(service));
+        builder.Services.AddSingleton<IOrchestrationService>(new NormalizingOrchestrationService(service, StopTimeout));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         builder.Services.Configure<TaskHubGrpcServerOptions>(options =>

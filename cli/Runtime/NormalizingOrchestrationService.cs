@@ -2,8 +2,11 @@ using DurableTask.Core;
 
 namespace Tributary.Cli.Runtime;
 
-/// <summary>The Azure Storage orchestration service, with <see cref="SidecarEventNormalizer"/> applied before each commit.</summary>
-public sealed class NormalizingOrchestrationService(IOrchestrationService inner) : IOrchestrationService
+/// <summary>
+/// The Azure Storage orchestration service as the sidecar sees it: <see cref="SidecarEventNormalizer"/> applied before
+/// each commit, and a bounded stop.
+/// </summary>
+public sealed class NormalizingOrchestrationService(IOrchestrationService inner, TimeSpan stopTimeout) : IOrchestrationService
 {
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
     public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
@@ -26,8 +29,25 @@ public sealed class NormalizingOrchestrationService(IOrchestrationService inner)
     }
 
     public Task StartAsync() => inner.StartAsync();
-    public Task StopAsync() => inner.StopAsync();
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    public Task StopAsync() => StopAsync(isForced: false);
+
+    /// <summary>
+    /// The sidecar stops the service from an async void callback; the Azure Storage partition manager can wait
+    /// 10 minutes to drain (seen when its partitions never started, or the worker left first) and then throws,
+    /// which crashes the whole process. Stop waits at most <c>stopTimeout</c>; leases expire on their own.
+    /// </summary>
+    public async Task StopAsync(bool isForced)
+    {
+        var stopping = inner.StopAsync(isForced);
+        try
+        {
+            await stopping.WaitAsync(stopTimeout);
+        }
+        catch (TimeoutException)
+        {
+            _ = stopping.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        }
+    }
     public Task CreateAsync() => inner.CreateAsync();
     public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
     public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();

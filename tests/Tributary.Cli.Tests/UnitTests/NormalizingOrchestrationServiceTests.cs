@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Reflection;
+using DurableTask.Core;
+using Tributary.Cli.Runtime;
+
+namespace Tributary.Cli.Tests.UnitTests;
+
+public sealed class NormalizingOrchestrationServiceTests
+{
+    [Fact]
+    public async Task Stop_returns_within_its_bound_when_the_engine_never_finishes_draining()
+    {
+        var hanging = DispatchProxy.Create<IOrchestrationService, NeverStops>();
+        var service = new NormalizingOrchestrationService(hanging, TimeSpan.FromMilliseconds(300));
+
+        var clock = Stopwatch.StartNew();
+        await service.StopAsync(isForced: false).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_bound_is_observed_instead_of_crashing_the_process()
+    {
+        var failsLate = DispatchProxy.Create<IOrchestrationService, FailsLate>();
+        var service = new NormalizingOrchestrationService(failsLate, TimeSpan.FromMilliseconds(100));
+        var unobserved = 0;
+        EventHandler<UnobservedTaskExceptionEventArgs> count = (_, _) => Interlocked.Increment(ref unobserved);
+        TaskScheduler.UnobservedTaskException += count;
+        try
+        {
+            await service.StopAsync(isForced: true);
+            await Task.Delay(600);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            Assert.Equal(0, unobserved);
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= count;
+        }
+    }
+
+    public class NeverStops : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod!.Name == nameof(IOrchestrationService.StopAsync) ? new TaskCompletionSource().Task : throw new NotSupportedException();
+    }
+
+    public class FailsLate : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod!.Name == nameof(IOrchestrationService.StopAsync)
+                ? Task.Delay(300).ContinueWith(_ => throw new TimeoutException("Timed-out waiting for the partition manager to shut down."), TaskScheduler.Default)
+                : throw new NotSupportedException();
+    }
+}
