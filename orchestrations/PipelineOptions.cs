@@ -11,6 +11,12 @@ public sealed class PipelineOptions
     /// <summary>Upper bound on processing activities one run keeps in flight.</summary>
     public int MaxChunksInFlight { get; set; } = 16;
 
+    /// <summary>Chunks smaller than this are packed several to one processing activity (0 turns packing off).</summary>
+    public long PackChunksBelowBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>At most this many chunks, and about <see cref="PackChunksBelowBytes"/> bytes, go into one pack.</summary>
+    public int MaxChunksPerPack { get; set; } = 25;
+
     /// <summary>Folder of dataset definitions (*.json, *.yaml).</summary>
     public string DatasetsPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "datasets");
 

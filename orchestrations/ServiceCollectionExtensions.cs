@@ -79,6 +79,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(new DatasetCatalog(options.DatasetsPath));
         services.AddSingleton<ChunkPlanner>();
         services.AddSingleton<FileQuarantine>();
+
+        // A pack activity runs the single-chunk activity for each of its chunks.
+        services.AddTransient<Activities.ProcessChunkActivity>();
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<DuckDbAggregationEngine>();
         services.AddSingleton<VersionClaims>();

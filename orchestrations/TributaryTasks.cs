@@ -15,6 +15,7 @@ public static class TributaryTasks
     [
         typeof(PlanRunActivity),
         typeof(ProcessChunkActivity),
+        typeof(ProcessChunkPackActivity),
         typeof(AggregateWithDuckDbActivity),
         typeof(PrepareDatabricksRunActivity),
         typeof(StartDatabricksRunActivity),

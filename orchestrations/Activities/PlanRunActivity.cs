@@ -60,6 +60,7 @@ public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner
 
         // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
         var engine = string.IsNullOrWhiteSpace(options.AggregationEngine) ? dataset.Aggregation.Engine : options.AggregationEngine.Trim().ToLowerInvariant();
-        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance);
+        var packs = ChunkPacker.Pack(chunks, options.PackChunksBelowBytes, options.MaxChunksPerPack);
+        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs);
     }
 }

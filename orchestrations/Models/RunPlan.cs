@@ -9,7 +9,15 @@ public sealed record RunPlan(
     IReadOnlyList<QuarantinedFile> QuarantinedFiles,
     string AggregationEngine,
     double FailureTolerance,
-    string? Problem = null);
+    string? Problem = null,
+    IReadOnlyList<IReadOnlyList<int>>? Packs = null)
+{
+    /// <summary>
+    /// The chunk indexes each processing activity takes: small chunks share one activity, because on this engine
+    /// storage round-trips per activity, not our code, bound throughput. Without packs, one chunk per activity.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> ActivityPacks => Packs ?? Chunks.Select(c => (IReadOnlyList<int>)[c.Index]).ToList();
+}
 
 /// <summary>A whole input file that could not be processed row by row, and why.</summary>
 public sealed record QuarantinedFile(BlobReference Input, string Reason, string? QuarantinePath);

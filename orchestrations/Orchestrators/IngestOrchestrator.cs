@@ -32,7 +32,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), request, ActivityRetry);
             quarantined.AddRange(plan.QuarantinedFiles);
 
-            await ProcessChunksAsync(context, plan.Chunks, Math.Max(1, request.MaxChunksInFlight), chunks);
+            await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), chunks);
             processedAt = context.CurrentUtcDateTime;
             quarantined.AddRange(chunks.Where(c => c.IsQuarantined).Select(c => new QuarantinedFile(c.Input, c.FileProblem!, c.RejectedPath)));
 
@@ -78,24 +78,34 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         return manifest;
     }
 
-    /// <summary>Keeps at most <paramref name="maxInFlight"/> chunk activities running; progress goes to the custom status.</summary>
-    private static async Task ProcessChunksAsync(TaskOrchestrationContext context, IReadOnlyList<ChunkSpec> plan, int maxInFlight, List<ChunkResult> results)
+    /// <summary>
+    /// Keeps at most <paramref name="maxInFlight"/> processing activities running (a pack of small chunks is one
+    /// activity); progress, in chunks, goes to the custom status.
+    /// </summary>
+    private static async Task ProcessChunksAsync(TaskOrchestrationContext context, RunPlan plan, int maxInFlight, List<ChunkResult> results)
     {
-        var inFlight = new List<Task<ChunkResult>>();
+        var byIndex = plan.Chunks.ToDictionary(c => c.Index);
+        var packs = plan.ActivityPacks;
+        var inFlight = new List<Task<IReadOnlyList<ChunkResult>>>();
         var next = 0;
-        while (next < plan.Count || inFlight.Count > 0)
+        while (next < packs.Count || inFlight.Count > 0)
         {
-            while (next < plan.Count && inFlight.Count < maxInFlight)
+            while (next < packs.Count && inFlight.Count < maxInFlight)
             {
-                inFlight.Add(context.CallActivityAsync<ChunkResult>(nameof(ProcessChunkActivity), plan[next++], ActivityRetry));
+                inFlight.Add(ProcessPackAsync(context, packs[next++].Select(i => byIndex[i]).ToList()));
             }
 
             var done = await Task.WhenAny(inFlight);
             inFlight.Remove(done);
-            results.Add(await done);
-            context.SetCustomStatus(new RunProgress("processing", results.Count, plan.Count));
+            results.AddRange(await done);
+            context.SetCustomStatus(new RunProgress("processing", results.Count, plan.Chunks.Count));
         }
     }
+
+    private static async Task<IReadOnlyList<ChunkResult>> ProcessPackAsync(TaskOrchestrationContext context, IReadOnlyList<ChunkSpec> pack) =>
+        pack.Count == 1
+            ? [await context.CallActivityAsync<ChunkResult>(nameof(ProcessChunkActivity), pack[0], ActivityRetry)]
+            : await context.CallActivityAsync<IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), pack, ActivityRetry);
 
     private static async Task<AggregationOutcome> AggregateAsync(TaskOrchestrationContext context, string engine, AggregationRequest request, RunProgress progress)
     {

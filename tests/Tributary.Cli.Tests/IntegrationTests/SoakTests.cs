@@ -26,7 +26,11 @@ public sealed class SoakTests(AzuriteFixture azurite, ITestOutputHelper output) 
     [Fact]
     public async Task Twenty_fan_outs_of_200_activities_all_complete_across_a_kill_and_restart()
     {
-        var configuration = TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub());
+        // Packing off: the point is 200 activities per fan-out on the engine.
+        var configuration = TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub(), new Dictionary<string, string?>
+        {
+            ["Tributary:PackChunksBelowBytes"] = "0",
+        });
         var file = Path.Combine(work, "tiny.csv");
         SampleDataSet.WriteFile(file, "csv", rows: 20, seed: 5, firstTripId: 1);
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(InputContainer);

@@ -31,6 +31,18 @@ public sealed class IngestOrchestratorTests
     }
 
     [Fact]
+    public async Task Packed_small_chunks_run_as_one_activity_each_pack_and_every_chunk_is_accounted_for()
+    {
+        var activities = new RecordingActivities(chunks: 6, packs: [[0, 1, 2], [3], [4, 5]]);
+        var manifest = await RunAsync(activities, maxInFlight: 1);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(Enumerable.Range(0, 6), manifest.Chunks.Select(c => c.Index));
+        Assert.Equal(["plan", "pack", "chunk", "pack", "aggregate", "commit"], activities.Calls);
+        Assert.Equal(new RunTotals(600, 594, 6, 0), manifest.Totals);
+    }
+
+    [Fact]
     public async Task A_rejected_share_above_the_tolerance_fails_the_run_without_aggregating_but_keeps_its_manifest()
     {
         var activities = new RecordingActivities(chunks: 2, rejectedPerChunk: 20, tolerance: 0.05);
@@ -82,7 +94,8 @@ public sealed class IngestOrchestratorTests
         return manifest;
     }
 
-    private sealed class RecordingActivities(int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1)
+    private sealed class RecordingActivities(
+        int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null)
     {
         private readonly ConcurrentQueue<string> calls = new();
         private int inFlight;
@@ -99,7 +112,12 @@ public sealed class IngestOrchestratorTests
             {
                 calls.Enqueue("plan");
                 var specs = Enumerable.Range(0, chunks).Select(i => new ChunkSpec(request.RunId, request.Dataset, i, Input, "csv")).ToList();
-                return new RunPlan(specs, [], "duckdb", tolerance);
+                return new RunPlan(specs, [], "duckdb", tolerance, Packs: packs);
+            });
+            registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), (_, pack) =>
+            {
+                calls.Enqueue("pack");
+                return pack.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)).ToList();
             });
             registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), async (_, chunk) =>
             {
