@@ -12,11 +12,15 @@ namespace Tributary.Orchestrations;
 public static class ServiceCollectionExtensions
 {
     /// <summary>The services the core's activities and intake need, over one storage account.</summary>
-    public static IServiceCollection AddTributaryCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options)
+    public static IServiceCollection AddTributaryCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options) =>
+        services.AddTributaryCore(new BlobServiceClient(storageConnectionString), new QueueServiceClient(storageConnectionString), options);
+
+    /// <summary>The same, over clients the host built itself (for example identity-based ones, which have no connection string).</summary>
+    public static IServiceCollection AddTributaryCore(this IServiceCollection services, BlobServiceClient blobs, QueueServiceClient queues, PipelineOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(new BlobServiceClient(storageConnectionString));
-        services.AddSingleton(new QueueServiceClient(storageConnectionString));
+        services.AddSingleton(blobs);
+        services.AddSingleton(queues);
         services.AddSingleton<BlobStore>();
         services.AddSingleton(new DatasetCatalog(options.DatasetsPath));
         services.AddSingleton<ChunkPlanner>();
