@@ -28,24 +28,32 @@ public sealed class TributaryHost : IAsyncDisposable
 
     public string StorageConnectionString => storage.ConnectionString;
 
-    public static async Task<TributaryHost> StartAsync(IConfiguration configuration, bool watch, ILoggerFactory loggerFactory, Action<string>? say, CancellationToken cancellationToken)
+    public static Task<TributaryHost> StartAsync(IConfiguration configuration, bool watch, ILoggerFactory loggerFactory, Action<string>? say, CancellationToken cancellationToken) =>
+        StartAsync(configuration, HostRole.Worker, watch, loggerFactory, say, cancellationToken);
+
+    /// <summary>Starts a host; <see cref="HostRole.ClientOnly"/> runs no worker (one worker process per task hub).</summary>
+    public static async Task<TributaryHost> StartAsync(IConfiguration configuration, HostRole role, bool watch, ILoggerFactory loggerFactory, Action<string>? say, CancellationToken cancellationToken)
     {
         var storage = await StorageConnection.OpenAsync(configuration, say, cancellationToken);
         try
         {
             var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
             var engine = configuration.GetSection(EngineSettings.Section).Get<EngineSettings>() ?? new EngineSettings();
-            var sidecar = await DurableSidecar.StartAsync(storage.ConnectionString, pipeline.TaskHub, engine, loggerFactory, cancellationToken);
+            var sidecar = await DurableSidecar.StartAsync(storage.ConnectionString, pipeline.TaskHub, engine, loggerFactory, dispatch: role == HostRole.Worker, cancellationToken);
 
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddTributaryCore(storage.ConnectionString, pipeline);
-            builder.Services.AddDurableTaskWorker(worker =>
+            if (role == HostRole.Worker)
             {
-                worker.UseGrpc(sidecar.Address);
-                worker.AddTasks(TributaryTasks.Register);
-            });
+                builder.Services.AddDurableTaskWorker(worker =>
+                {
+                    worker.UseGrpc(sidecar.Address);
+                    worker.AddTasks(TributaryTasks.Register);
+                });
+            }
+
             builder.Services.AddDurableTaskClient(client => client.UseGrpc(sidecar.Address));
             if (watch)
             {

@@ -27,7 +27,11 @@ public sealed class DurableSidecar : IAsyncDisposable
     /// <summary>The sidecar's gRPC address on loopback.</summary>
     public string Address { get; }
 
-    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHub, EngineSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <param name="dispatch">
+    /// False for a client-only sidecar (status, start, terminate): it runs no dispatcher, so it never competes
+    /// with the one worker process of the task hub for work items.
+    /// </param>
+    public static async Task<DurableSidecar> StartAsync(string storageConnectionString, string taskHub, EngineSettings settings, ILoggerFactory loggerFactory, bool dispatch, CancellationToken cancellationToken)
     {
         var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
@@ -55,6 +59,8 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton<IOrchestrationService>(new NormalizingOrchestrationService(service));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.Configure<TaskHubGrpcServerOptions>(options =>
+            options.Mode = dispatch ? TaskHubGrpcServerMode.ApiServerAndDispatcher : TaskHubGrpcServerMode.ApiServerOnly);
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         await app.StartAsync(cancellationToken);

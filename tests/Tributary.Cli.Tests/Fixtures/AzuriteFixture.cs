@@ -1,0 +1,35 @@
+using Tributary.Cli.Runtime;
+
+namespace Tributary.Cli.Tests.Fixtures;
+
+/// <summary>A real Azurite (the npm emulator), disk-backed in a temporary folder, for one test class.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    private AzuriteServer? server;
+
+    public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "tributary-tests", Guid.NewGuid().ToString("N"));
+
+    public string ConnectionString => server?.ConnectionString ?? throw new InvalidOperationException("Azurite is not started.");
+
+    public async Task InitializeAsync()
+    {
+        server = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), DataFolder);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temporary data only.
+        }
+    }
+}

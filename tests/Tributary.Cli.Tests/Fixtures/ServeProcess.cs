@@ -1,0 +1,89 @@
+using System.Diagnostics;
+
+namespace Tributary.Cli.Tests.Fixtures;
+
+/// <summary>`tributary serve` as a real child process, so a test can kill it outright (SIGKILL) mid-run.</summary>
+public sealed class ServeProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly List<string> output = [];
+
+    private ServeProcess(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, e) => Record(e.Data);
+        process.ErrorDataReceived += (_, e) => Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return string.Join(Environment.NewLine, output);
+            }
+        }
+    }
+
+    public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tributary.dll"));
+        start.ArgumentList.Add("serve");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var serve = new ServeProcess(Process.Start(start)!);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!serve.Output.Contains("serving", StringComparison.Ordinal))
+        {
+            if (serve.process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"tributary serve did not start:{Environment.NewLine}{serve.Output}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return serve;
+    }
+
+    /// <summary>kill -9: no shutdown code runs, locks and leases are left behind.</summary>
+    public void KillHard()
+    {
+        Process.Start("kill", ["-9", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        process.WaitForExit(10_000);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+
+        process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.Add(line);
+            }
+        }
+    }
+}
