@@ -18,6 +18,7 @@ public static class FunctionsServices
         var options = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         var (blobs, queues) = StorageClients(configuration.GetSection(AppSettings.TributaryStorage));
         services.AddTributaryCore(blobs, queues, options);
+        services.AddHostedService<StorageBootstrap>();
         return services;
     }
 

@@ -101,6 +101,23 @@ public sealed class IncomingBlobFunctionsTests(AzuriteFixture azurite) : IClassF
         Assert.Single(client.Scheduled);
     }
 
+    [Fact]
+    public async Task The_worker_creates_the_containers_and_queues_at_start()
+    {
+        await AppAsync();
+        var account = new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString);
+
+        foreach (var queue in StorageQueues.All)
+        {
+            Assert.True(await account.GetQueueClient(queue).ExistsAsync(), $"queue {queue}");
+        }
+
+        foreach (var container in BlobContainers.All)
+        {
+            Assert.True(await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(container).ExistsAsync(), $"container {container}");
+        }
+    }
+
     /// <summary>The app's own service registration, from app settings, over Azurite.</summary>
     private async Task<(IncomingBlobFunctions Functions, BlobServiceClient Blobs)> AppAsync(TimeSpan? claimTimeout = null)
     {
@@ -111,7 +128,7 @@ public sealed class IncomingBlobFunctionsTests(AzuriteFixture azurite) : IClassF
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddTributaryFunctions(configuration).BuildServiceProvider();
-        await services.GetRequiredService<BlobStore>().EnsureContainersAsync();
+        await services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<StorageBootstrap>().Single().EnsureAsync(default);
         var functions = new IncomingBlobFunctions(services, NullLogger<IncomingBlobFunctions>.Instance);
         return (functions, services.GetRequiredService<BlobServiceClient>());
     }
