@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Functions.Worker;
@@ -18,7 +17,11 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
     /// <summary>A reprocess body is a handful of fields; anything larger is refused before parsing.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>Answers as the standalone host's minimal API writes them: web defaults, nulls included.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Problem Details leave out what is not set (errors of a non-validation problem).</summary>
+    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -62,14 +65,15 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequestData request,
         [DurableClient] DurableTaskClient client)
     {
+        // Only the type is checked here; its range is the API's business, as in the standalone host.
         var query = request.Query;
         int? top = null;
         if (query["top"] is { } text)
         {
-            if (!int.TryParse(text, out var parsed) || parsed <= 0)
+            if (!int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
             {
                 return await RespondAsync<RunListResponse>(request, ApiProblem.BadRequest(
-                    "the query is invalid", new Dictionary<string, string[]> { ["top"] = [$"'{text}' is not a positive whole number"] }));
+                    $"top: '{text}' is not a number", new Dictionary<string, string[]> { ["top"] = ["not a number"] }));
             }
 
             top = parsed;
@@ -86,7 +90,7 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
         [DurableClient] DurableTaskClient client) =>
         await RespondAsync(request, await apis.Create(client).CancelRunAsync(runId, request.FunctionContext.CancellationToken));
 
-    /// <summary>The body as <typeparamref name="T"/>; an empty body means <paramref name="whenEmpty"/>; anything unreadable is a 400 (or 413).</summary>
+    /// <summary>The body as <typeparamref name="T"/>; no body (or JSON null) means <paramref name="whenEmpty"/>; anything unreadable is a 400, too much a 413.</summary>
     private static async Task<ApiResult<T>> ReadBodyAsync<T>(HttpRequestData request, T whenEmpty)
     {
         var buffer = new MemoryStream();
@@ -96,25 +100,27 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
         {
             if (buffer.Length + read > MaxBodyBytes)
             {
-                return ApiProblem.TooLarge($"the request body exceeds {MaxBodyBytes} bytes");
+                return ApiProblem.TooLarge($"the request body is larger than {MaxBodyBytes} bytes");
             }
 
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length == 0 || Encoding.UTF8.GetString(buffer.ToArray()).Trim().Length == 0)
+        if (buffer.Length == 0)
         {
             return ApiResult<T>.Ok(whenEmpty);
         }
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(buffer.ToArray(), StrictJson);
-            return value is null ? ApiProblem.BadRequest("the request body is JSON null; expected an object") : ApiResult<T>.Ok(value);
+            return ApiResult<T>.Ok(JsonSerializer.Deserialize<T>(buffer.ToArray(), StrictJson) ?? whenEmpty);
         }
         catch (JsonException ex)
         {
-            return ApiProblem.BadRequest($"the request body is not valid: {ex.Message}");
+            var reason = ex.Message.Split(" Path:")[0];
+            return ApiProblem.BadRequest(
+                $"the body is not valid JSON for this request: {reason} (at {ex.Path ?? "$"})",
+                new Dictionary<string, string[]> { ["body"] = [reason] });
         }
     }
 
@@ -124,7 +130,7 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
         if (result.Problem is { } problem)
         {
             response.Headers.Add("Content-Type", ProblemDetails.ContentType);
-            await response.WriteStringAsync(JsonSerializer.Serialize(ProblemDetails.From(problem), Json));
+            await response.WriteStringAsync(JsonSerializer.Serialize(ProblemDetails.From(problem), ProblemJson));
             return response;
         }
 

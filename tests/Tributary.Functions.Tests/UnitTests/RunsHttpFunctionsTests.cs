@@ -43,24 +43,29 @@ public sealed class RunsHttpFunctionsTests
         Assert.Equal(new ReprocessRequest("2026/11/", DateTimeOffset.Parse("2026-11-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), null, true), arguments[1]);
     }
 
-    [Fact]
-    public async Task Reprocess_with_an_empty_body_reprocesses_everything()
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task Reprocess_without_a_body_reprocesses_everything(string body)
     {
-        await Send(functions.ReprocessDataset(Post("datasets/taxi/reprocess", ""), "taxi", client));
+        await Send(functions.ReprocessDataset(Post("datasets/taxi/reprocess", body), "taxi", client));
 
         Assert.Equal(new ReprocessRequest(), api.Calls.Single().Arguments[1]);
     }
 
     [Theory]
-    [InlineData("{not json")]
-    [InlineData("""{"prefix": 42}""")]
-    [InlineData("""{"prefx": "2026/"}""")]
-    [InlineData("null")]
-    public async Task Reprocess_with_a_bad_body_is_a_400_problem_and_calls_nothing(string body)
+    [InlineData("{not json", "$")]
+    [InlineData("""{"prefix": 42}""", "$.prefix")]
+    [InlineData("""{"prefx": "2026/"}""", "$.prefx")]
+    [InlineData("   ", "$")]
+    public async Task Reprocess_with_a_bad_body_is_a_400_problem_and_calls_nothing(string body, string at)
     {
         var response = await Send(functions.ReprocessDataset(Post("datasets/taxi/reprocess", body), "taxi", client));
 
-        AssertProblem(response, 400, "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+        var problem = AssertProblem(response, 400, "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+        Assert.StartsWith("the body is not valid JSON for this request: ", (string?)problem["detail"]);
+        Assert.EndsWith($"(at {at})", (string?)problem["detail"]);
+        Assert.NotEmpty((string?)problem["errors"]!["body"]![0] ?? "");
         Assert.Empty(api.Calls);
     }
 
@@ -86,15 +91,34 @@ public sealed class RunsHttpFunctionsTests
 
     [Theory]
     [InlineData("five")]
-    [InlineData("0")]
-    [InlineData("-3")]
-    public async Task List_with_a_bad_top_is_a_400_naming_the_parameter(string top)
+    [InlineData("1.5")]
+    public async Task List_with_a_top_that_is_no_number_is_a_400_naming_the_parameter(string top)
     {
         var response = await Send(functions.ListRuns(Get($"runs?top={top}"), client));
 
         var problem = AssertProblem(response, 400, "https://tools.ietf.org/html/rfc9110#section-15.5.1");
-        Assert.Contains(top, (string?)problem["errors"]!["top"]![0]);
+        Assert.Equal($"top: '{top}' is not a number", (string?)problem["detail"]);
+        Assert.Equal("not a number", (string?)problem["errors"]!["top"]![0]);
         Assert.Empty(api.Calls);
+    }
+
+    [Fact]
+    public async Task List_leaves_the_range_of_top_to_the_api()
+    {
+        await Send(functions.ListRuns(Get("runs?top=-3"), client));
+
+        Assert.Equal(-3, api.Calls.Single().Arguments[2]);
+    }
+
+    [Fact]
+    public async Task Answers_write_nulls_like_the_standalone_host_and_problems_leave_them_out()
+    {
+        var ok = await Send(functions.GetRun(Get("runs/taxi-run1"), "taxi-run1", client));
+        api.Status = ApiProblem.NotFound("no run 'x'");
+        var missing = await Send(functions.GetRun(Get("runs/x"), "x", client));
+
+        Assert.True(JsonNode.Parse(ok.ReadBody())!.AsObject().ContainsKey("manifest"));
+        Assert.False(JsonNode.Parse(missing.ReadBody())!.AsObject().ContainsKey("errors"));
     }
 
     [Fact]
