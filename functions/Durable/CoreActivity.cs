@@ -15,7 +15,9 @@ public static class CoreActivity
         return activity.RunAsync(context, input);
     }
 
-    // The Durable extension passes the orchestration's instance id in the activity trigger's binding data.
+    // The Durable extension puts the orchestration's instance id in the activity trigger's binding data as
+    // "InstanceId"; the host's contract ignores case, so this lookup does too.
     private static string InstanceIdOf(FunctionContext function) =>
-        function.BindingContext.BindingData.TryGetValue("instanceId", out var id) && id is not null ? id.ToString() ?? "" : "";
+        function.BindingContext.BindingData
+            .FirstOrDefault(entry => string.Equals(entry.Key, "InstanceId", StringComparison.OrdinalIgnoreCase)).Value?.ToString() ?? "";
 }
