@@ -12,12 +12,15 @@ namespace Tributary.Functions;
 
 public static class FunctionsServices
 {
-    /// <summary>The core over the TributaryStorage account, with the pipeline options of the "Tributary" section.</summary>
+    /// <summary>
+    /// The core over the TributaryStorage account, with the pipeline options of the "Tributary" section and, when a
+    /// "Databricks" section is configured, the Databricks aggregation engine: the same registration as the standalone host.
+    /// </summary>
     public static IServiceCollection AddTributaryFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         var (blobs, queues) = StorageClients(configuration.GetSection(AppSettings.TributaryStorage));
-        services.AddTributaryCore(blobs, queues, options);
+        services.AddTributaryCore(blobs, queues, options, configuration);
         services.AddHostedService<StorageBootstrap>();
         return services;
     }

@@ -21,4 +21,10 @@ public sealed class PipelineOptions
 
     /// <summary>How long an intake claim without an orchestration is left to its owner before another intake takes it over.</summary>
     public TimeSpan IntakeClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Deployment-wide aggregation engine (<c>duckdb</c> or <c>databricks</c>); when set it overrides every dataset's
+    /// <c>aggregation.engine</c>. Null: each dataset decides.
+    /// </summary>
+    public string? AggregationEngine { get; set; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Orchestrators;
 
 namespace Tributary.Orchestrations;
@@ -14,6 +15,12 @@ public static class TributaryTasks
         typeof(PlanRunActivity),
         typeof(ProcessChunkActivity),
         typeof(AggregateWithDuckDbActivity),
+        typeof(PrepareDatabricksRunActivity),
+        typeof(StartDatabricksRunActivity),
+        typeof(RecordEngineRunActivity),
+        typeof(GetDatabricksRunActivity),
+        typeof(CancelDatabricksRunActivity),
+        typeof(CollectDatabricksResultActivity),
         typeof(CommitRunActivity),
     ];
 

@@ -165,11 +165,21 @@ public static class DemoCommand
 
         foreach (var row in summary.Preview.EnumerateArray().Take(10))
         {
-            table.AddRow(row.EnumerateObject().Select(p => Markup.Escape(p.Value.ToString())).ToArray());
+            table.AddRow(row.EnumerateObject().Select(p => Markup.Escape(Display(p.Value))).ToArray());
         }
 
         AnsiConsole.Write(table);
     }
+
+    /// <summary>Readable cells: money-like precision for fractions, dates without a midnight time.</summary>
+    private static string Display(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetInt64(out var whole) => whole.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        JsonValueKind.Number => value.GetDouble().ToString("N2", System.Globalization.CultureInfo.InvariantCulture),
+        JsonValueKind.String when value.GetString()!.EndsWith(" 00:00:00", StringComparison.Ordinal) => value.GetString()![..^9],
+        JsonValueKind.Null => "",
+        _ => value.ToString(),
+    };
 
     private static async Task CopyOutputsAsync(BlobStore store, IEnumerable<RunManifest> manifests, string folder, CancellationToken cancellationToken)
     {

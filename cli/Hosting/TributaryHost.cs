@@ -44,7 +44,7 @@ public sealed class TributaryHost : IAsyncDisposable
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
-            builder.Services.AddTributaryCore(storage.ConnectionString, pipeline);
+            builder.Services.AddTributaryCore(storage.ConnectionString, pipeline, configuration);
             if (role == HostRole.Worker)
             {
                 builder.Services.AddDurableTaskWorker(worker =>

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Models;
 
 namespace Tributary.Functions.Durable;
@@ -22,6 +23,30 @@ public static class ActivityFunctions
     [Function(nameof(AggregateWithDuckDbActivity))]
     public static Task<AggregationOutcome> AggregateWithDuckDb([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
         CoreActivity.RunAsync<AggregateWithDuckDbActivity, AggregationRequest, AggregationOutcome>(context, request);
+
+    [Function(nameof(PrepareDatabricksRunActivity))]
+    public static Task<DatabricksAggregationPlan> PrepareDatabricksRun([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<PrepareDatabricksRunActivity, AggregationRequest, DatabricksAggregationPlan>(context, request);
+
+    [Function(nameof(StartDatabricksRunActivity))]
+    public static Task<StartDatabricksRunOutput> StartDatabricksRun([ActivityTrigger] StartDatabricksRunInput input, FunctionContext context) =>
+        CoreActivity.RunAsync<StartDatabricksRunActivity, StartDatabricksRunInput, StartDatabricksRunOutput>(context, input);
+
+    [Function(nameof(RecordEngineRunActivity))]
+    public static Task<string> RecordEngineRun([ActivityTrigger] EngineRunRecord record, FunctionContext context) =>
+        CoreActivity.RunAsync<RecordEngineRunActivity, EngineRunRecord, string>(context, record);
+
+    [Function(nameof(GetDatabricksRunActivity))]
+    public static Task<DatabricksRunOutcome> GetDatabricksRun([ActivityTrigger] DatabricksRunRef run, FunctionContext context) =>
+        CoreActivity.RunAsync<GetDatabricksRunActivity, DatabricksRunRef, DatabricksRunOutcome>(context, run);
+
+    [Function(nameof(CancelDatabricksRunActivity))]
+    public static Task<bool> CancelDatabricksRun([ActivityTrigger] DatabricksRunRef run, FunctionContext context) =>
+        CoreActivity.RunAsync<CancelDatabricksRunActivity, DatabricksRunRef, bool>(context, run);
+
+    [Function(nameof(CollectDatabricksResultActivity))]
+    public static Task<AggregationOutcome> CollectDatabricksResult([ActivityTrigger] CollectDatabricksResultInput input, FunctionContext context) =>
+        CoreActivity.RunAsync<CollectDatabricksResultActivity, CollectDatabricksResultInput, AggregationOutcome>(context, input);
 
     [Function(nameof(CommitRunActivity))]
     public static Task<string> CommitRun([ActivityTrigger] RunManifest manifest, FunctionContext context) =>

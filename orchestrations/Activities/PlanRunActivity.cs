@@ -7,7 +7,7 @@ using Tributary.Orchestrations.Processing;
 namespace Tributary.Orchestrations.Activities;
 
 /// <summary>Decides the chunks of a run and quarantines whole files that cannot be processed.</summary>
-public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner, FileQuarantine quarantine, ILogger<PlanRunActivity> logger)
+public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner, FileQuarantine quarantine, PipelineOptions options, ILogger<PlanRunActivity> logger)
     : TaskActivity<IngestRequest, RunPlan>
 {
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request)
@@ -48,9 +48,18 @@ public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner
                 continue;
             }
 
-            chunks.AddRange(await planner.PlanAsync(request.RunId, dataset, input, firstIndex: chunks.Count));
+            var plan = await planner.PlanAsync(request.RunId, dataset, input, firstIndex: chunks.Count);
+            if (plan.Problem is not null)
+            {
+                quarantined.Add(await quarantine.QuarantineAsync(request.RunId, request.Dataset, input, plan.Problem));
+                continue;
+            }
+
+            chunks.AddRange(plan.Chunks);
         }
 
-        return new RunPlan(chunks, quarantined, dataset.Aggregation.Engine, dataset.FailureTolerance);
+        // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
+        var engine = string.IsNullOrWhiteSpace(options.AggregationEngine) ? dataset.Aggregation.Engine : options.AggregationEngine.Trim().ToLowerInvariant();
+        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance);
     }
 }

@@ -33,8 +33,18 @@ public sealed class ProcessChunkActivity(
         var outcome = await StageAsync(chunk, local);
         if (outcome is null)
         {
+            var isText = chunk.Format != DataFormats.Parquet;
+            var localChunk = new LocalChunk(
+                local,
+                chunk.Format,
+                chunk.Input.Name,
+                isText ? chunk.Offset ?? 0 : 0,
+                chunk.FirstLine,
+                chunk.FirstRecord,
+                chunk.Header,
+                chunk.Offset is null ? null : chunk.Records);
             outcome = processor.Process(
-                new LocalChunk(local, chunk.Format, chunk.Input.Name),
+                localChunk,
                 dataset,
                 work.File("curated.parquet"),
                 work.File("rejected.jsonl"),
@@ -72,12 +82,21 @@ public sealed class ProcessChunkActivity(
             clock);
     }
 
-    /// <summary>Downloads the chunk; returns an outcome only when the file cannot even be staged.</summary>
+    /// <summary>
+    /// Downloads the chunk to local disk, streaming: a text chunk's byte range, a Parquet chunk's row groups (into a
+    /// sparse file of the blob's size with the footer, so DuckDB reads it as the whole file), or a whole gzip file
+    /// decompressed on the way. Returns an outcome only when the file cannot even be staged.
+    /// </summary>
     private async Task<ChunkOutcome?> StageAsync(ChunkSpec chunk, string local)
     {
-        var range = chunk.Offset is { } offset && chunk.Format != DataFormats.Parquet ? new HttpRange(offset, chunk.Length) : default;
         try
         {
+            if (chunk.Format == DataFormats.Parquet && chunk.Offset is not null && !DataFormats.IsGzip(chunk.Input.Name))
+            {
+                return await StageRowGroupsAsync(chunk, local);
+            }
+
+            var range = chunk.Offset is { } offset ? new HttpRange(offset, chunk.Length) : default;
             await store.DownloadToFileAsync(chunk.Input, local, DataFormats.IsGzip(chunk.Input.Name), range);
             return null;
         }
@@ -89,6 +108,32 @@ public sealed class ProcessChunkActivity(
         {
             return ChunkOutcome.Unreadable("the blob version was overwritten or deleted before it was processed; a newer version gets its own run");
         }
+    }
+
+    private async Task<ChunkOutcome?> StageRowGroupsAsync(ChunkSpec chunk, string local)
+    {
+        // The footer first (to learn where the chunk's row groups lie), then only those bytes.
+        await using var file = new FileStream(local, FileMode.Create, FileAccess.ReadWrite);
+        file.SetLength(chunk.Input.Size);
+        await store.DownloadRangeIntoAsync(chunk.Input, chunk.Input.Size - 8, 8, file);
+        var tail = new byte[8];
+        file.Position = chunk.Input.Size - 8;
+        await file.ReadExactlyAsync(tail);
+        var footer = ParquetRowGroups.FooterLength(tail);
+        if (footer < 8 || footer > chunk.Input.Size - 4)
+        {
+            return ChunkOutcome.Unreadable("not a parquet file: no parquet footer at the end");
+        }
+
+        await store.DownloadRangeIntoAsync(chunk.Input, chunk.Input.Size - footer, footer, file);
+        file.Position = 0;
+        await file.WriteAsync(ParquetRowGroups.Magic.ToArray());
+        await file.FlushAsync();
+
+        var groups = ParquetRowGroups.Read(local).Skip((int)chunk.Offset!.Value).Take((int)chunk.Length!.Value).ToList();
+        var start = groups.Min(g => g.Start);
+        await store.DownloadRangeIntoAsync(chunk.Input, start, groups.Max(g => g.End) - start, file);
+        return null;
     }
 
     private static ChunkResult Result(ChunkSpec chunk, ChunkOutcome outcome, string? curated, string? rejected, Stopwatch clock) => new(

@@ -76,8 +76,8 @@ public static class DatabricksServiceCollectionExtensions
                 return o.Auth switch
                 {
                     DatabricksAuthKind.Pat => new PatAuthHandler(o.Token!),
-                    DatabricksAuthKind.OAuthM2M => new OAuthM2MAuthHandler(sp.GetRequiredService<OAuthM2MTokenSource>()),
-                    DatabricksAuthKind.EntraId => new EntraIdAuthHandler(sp.GetRequiredService<EntraIdTokenSource>()),
+                    DatabricksAuthKind.OAuthM2M => new BearerTokenAuthHandler(sp.GetRequiredService<OAuthM2MTokenSource>()),
+                    DatabricksAuthKind.EntraId => new BearerTokenAuthHandler(sp.GetRequiredService<EntraIdTokenSource>()),
                     _ => throw new InvalidOperationException($"Unknown Databricks auth kind {o.Auth}."),
                 };
             });

@@ -7,7 +7,7 @@ namespace Tributary.Orchestrations.Databricks;
 /// (<c>2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default</c>) from an Azure.Identity <see cref="TokenCredential"/>
 /// (DefaultAzureCredential unless another is given), cached until shortly before they expire. Singleton.
 /// </summary>
-public sealed class EntraIdTokenSource
+public sealed class EntraIdTokenSource : IBearerTokenSource
 {
     /// <summary>The AzureDatabricks first-party application id scope.</summary>
     public const string AzureDatabricksScope = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default";

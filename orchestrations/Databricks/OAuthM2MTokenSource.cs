@@ -8,9 +8,9 @@ namespace Tributary.Orchestrations.Databricks;
 /// <summary>
 /// Databricks OAuth machine-to-machine tokens for a service principal: <c>POST {workspace}/oidc/v1/token</c> with form
 /// <c>grant_type=client_credentials&amp;scope=all-apis</c> and HTTP Basic client id/secret. The token is cached until
-/// shortly before <c>expires_in</c>. One instance per process (singleton), shared by all <see cref="OAuthM2MAuthHandler"/>s.
+/// shortly before <c>expires_in</c>. One instance per process (singleton), shared by all <see cref="BearerTokenAuthHandler"/>s.
 /// </summary>
-public sealed class OAuthM2MTokenSource
+public sealed class OAuthM2MTokenSource : IBearerTokenSource
 {
     /// <summary>Path of the workspace token endpoint.</summary>
     public const string TokenPath = "oidc/v1/token";

@@ -25,10 +25,28 @@ public sealed class DuckDbAggregationEngine
         count.CommandText = "SELECT count(*) FROM result";
         var rows = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
 
+        return (rows, PreviewOf(connection, "result"));
+    }
+
+    /// <summary>The first <see cref="PreviewRows"/> rows of local Parquet files (an engine's result parts) as a JSON array.</summary>
+    public string Preview(IReadOnlyList<string> parquetFiles)
+    {
+        if (parquetFiles.Count == 0)
+        {
+            return "[]";
+        }
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        Execute(connection, $"CREATE VIEW result AS SELECT * FROM read_parquet({List(parquetFiles)})");
+        return PreviewOf(connection, "result");
+    }
+
+    private static string PreviewOf(DuckDBConnection connection, string relation)
+    {
         using var preview = connection.CreateCommand();
-        preview.CommandText = $"SELECT coalesce(CAST(to_json(list(r)) AS VARCHAR), '[]') FROM (SELECT * FROM result LIMIT {PreviewRows}) r";
-        var previewJson = (string)preview.ExecuteScalar()!;
-        return (rows, previewJson);
+        preview.CommandText = $"SELECT coalesce(CAST(to_json(list(r)) AS VARCHAR), '[]') FROM (SELECT * FROM {relation} LIMIT {PreviewRows}) r";
+        return (string)preview.ExecuteScalar()!;
     }
 
     private static void Execute(DuckDBConnection connection, string sql)

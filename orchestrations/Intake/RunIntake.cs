@@ -37,11 +37,11 @@ public sealed class RunIntake(BlobStore store, DurableTaskClient client, Pipelin
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            return await ResolveExistingClaimAsync(claim, request, cancellationToken);
+            return await ResolveExistingClaimAsync(claim, body, request, cancellationToken);
         }
     }
 
-    private async Task<IntakeOutcome> ResolveExistingClaimAsync(Azure.Storage.Blobs.BlobClient claim, IngestRequest request, CancellationToken cancellationToken)
+    private async Task<IntakeOutcome> ResolveExistingClaimAsync(Azure.Storage.Blobs.BlobClient claim, BinaryData body, IngestRequest request, CancellationToken cancellationToken)
     {
         var properties = (await claim.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         if (properties.Metadata.ContainsKey(ScheduledMetadataKey))
@@ -63,8 +63,8 @@ public sealed class RunIntake(BlobStore store, DurableTaskClient client, Pipelin
 
         try
         {
-            // Take the stale claim over; only one taker wins the ETag race.
-            await claim.SetMetadataAsync(new Dictionary<string, string> { ["takenOver"] = "true" }, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken);
+            // Take the stale claim over by rewriting it; only one taker wins the ETag race.
+            await claim.UploadAsync(body, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {

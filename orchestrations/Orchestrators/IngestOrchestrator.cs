@@ -40,13 +40,15 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             (status, error) = Verdict(plan, chunks, totals);
             if (status == RunStatus.Succeeded)
             {
-                context.SetCustomStatus(new RunProgress("aggregating", chunks.Count, chunks.Count));
+                var aggregating = new RunProgress("aggregating", chunks.Count, chunks.Count);
+                context.SetCustomStatus(aggregating);
                 var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
-                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts));
+                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts), aggregating);
                 aggregatedAt = context.CurrentUtcDateTime;
                 if (aggregation.State != "SUCCESS")
                 {
-                    (status, error) = (RunStatus.Failed, $"aggregation on {aggregation.Engine} ended {aggregation.State}: {aggregation.Message}");
+                    var runPage = aggregation.EngineRunUrl is null ? "" : $" (run page {aggregation.EngineRunUrl})";
+                    (status, error) = (RunStatus.Failed, $"aggregation on {aggregation.Engine} ended {aggregation.State}: {aggregation.Message}{runPage}");
                 }
             }
         }
@@ -95,12 +97,13 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         }
     }
 
-    private static async Task<AggregationOutcome> AggregateAsync(TaskOrchestrationContext context, string engine, AggregationRequest request)
+    private static async Task<AggregationOutcome> AggregateAsync(TaskOrchestrationContext context, string engine, AggregationRequest request, RunProgress progress)
     {
         return engine switch
         {
             AggregationEngines.DuckDb => await context.CallActivityAsync<AggregationOutcome>(nameof(AggregateWithDuckDbActivity), request, ActivityRetry),
-            _ => new AggregationOutcome(engine, null, null, 0, [], "UNAVAILABLE", $"engine '{engine}' is not available in this deployment"),
+            AggregationEngines.Databricks => await DatabricksAggregation.RunAsync(context, request, progress),
+            _ => new AggregationOutcome(engine, null, null, 0, [], "UNAVAILABLE", $"unknown aggregation engine '{engine}': expected duckdb or databricks"),
         };
     }
 

@@ -1,10 +1,17 @@
+using Azure;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Processing.Text;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Processing;
 
-/// <summary>Splits an input file into chunks. For now a chunk is a whole file.</summary>
-public class ChunkPlanner
+/// <summary>
+/// Splits an input file into chunks so work runs in parallel and memory follows chunk size, not file size.
+/// Text files: byte ranges that end at record ends, found by one streaming pass of ranged reads (quotes may
+/// hide newlines). Parquet: runs of row groups, read from the footer alone. gzip: one chunk, read as a stream.
+/// </summary>
+public class ChunkPlanner(BlobStore store, PipelineOptions options)
 {
     /// <summary>A reason the whole file cannot be processed, known before reading it; null when it can.</summary>
     public virtual string? ProblemOf(BlobReference input, DatasetDefinition dataset)
@@ -19,10 +26,111 @@ public class ChunkPlanner
             : null;
     }
 
-    public virtual Task<IReadOnlyList<ChunkSpec>> PlanAsync(string runId, DatasetDefinition dataset, BlobReference input, int firstIndex)
+    public virtual async Task<FilePlan> PlanAsync(string runId, DatasetDefinition dataset, BlobReference input, int firstIndex, CancellationToken cancellationToken = default)
     {
         var format = DataFormats.FromFileName(input.Name)!;
-        IReadOnlyList<ChunkSpec> chunks = [new ChunkSpec(runId, dataset.Name, firstIndex, input, format)];
-        return Task.FromResult(chunks);
+        if (DataFormats.IsGzip(input.Name))
+        {
+            return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, format)], null);
+        }
+
+        try
+        {
+            return format == DataFormats.Parquet
+                ? await PlanParquetAsync(runId, dataset, input, firstIndex, cancellationToken)
+                : await PlanTextAsync(runId, dataset, input, format, firstIndex, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return FilePlan.Quarantine("the blob version was overwritten or deleted before it was processed; a newer version gets its own run");
+        }
+    }
+
+    private async Task<FilePlan> PlanTextAsync(string runId, DatasetDefinition dataset, BlobReference input, string format, int firstIndex, CancellationToken cancellationToken)
+    {
+        TextLayout layout;
+        await using (var stream = await store.OpenReadAsync(input, cancellationToken: cancellationToken))
+        {
+            var hasHeader = format == DataFormats.Csv && dataset.Input.Csv.Header;
+            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), hasHeader, dataset.Input.ChunkSizeBytes, cancellationToken);
+        }
+
+        if (layout.Records == 0)
+        {
+            return FilePlan.Quarantine("the file has no data records");
+        }
+
+        if (layout.Chunks.Count == 1)
+        {
+            return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, format)], null);
+        }
+
+        var chunks = layout.Chunks.Select((c, i) => new ChunkSpec(
+            runId, dataset.Name, firstIndex + i, input, format, c.Offset, c.Length, c.FirstLine, c.FirstRecord,
+            c.Offset == 0 ? null : layout.Header, c.Records)).ToList();
+        return new FilePlan(chunks, null);
+    }
+
+    private async Task<FilePlan> PlanParquetAsync(string runId, DatasetDefinition dataset, BlobReference input, int firstIndex, CancellationToken cancellationToken)
+    {
+        using var work = new WorkDirectory(options.WorkDirectory, "plan-parquet");
+        var sparse = work.File("footer.parquet");
+        var problem = await StageFooterAsync(input, sparse, cancellationToken);
+        if (problem is not null)
+        {
+            return FilePlan.Quarantine(problem);
+        }
+
+        IReadOnlyList<ParquetRowGroup> groups;
+        try
+        {
+            groups = ParquetRowGroups.Read(sparse);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            return FilePlan.Quarantine($"not a readable parquet file: {ex.Message.Split('\n')[0]}");
+        }
+
+        if (groups.Sum(g => g.Rows) == 0)
+        {
+            return FilePlan.Quarantine("the file has no rows");
+        }
+
+        var parts = ParquetRowGroups.Chunk(groups, dataset.Input.ChunkSizeBytes);
+        if (parts.Count == 1)
+        {
+            return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, DataFormats.Parquet)], null);
+        }
+
+        var chunks = parts.Select((p, i) => new ChunkSpec(
+            runId, dataset.Name, firstIndex + i, input, DataFormats.Parquet, p[0].Id, p.Count,
+            FirstRecord: p[0].FirstRow + 1, Records: p.Sum(g => g.Rows))).ToList();
+        return new FilePlan(chunks, null);
+    }
+
+    /// <summary>A local file of the blob's size holding only its magic and footer (sparse: no data is downloaded).</summary>
+    private async Task<string?> StageFooterAsync(BlobReference input, string path, CancellationToken cancellationToken)
+    {
+        if (input.Size < 12)
+        {
+            return "not a parquet file: too short";
+        }
+
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite);
+        file.SetLength(input.Size);
+        await store.DownloadRangeIntoAsync(input, input.Size - 8, 8, file, cancellationToken);
+        var tail = new byte[8];
+        file.Position = input.Size - 8;
+        await file.ReadExactlyAsync(tail, cancellationToken);
+        var footer = ParquetRowGroups.FooterLength(tail);
+        if (footer < 8 || footer > input.Size - 4)
+        {
+            return "not a parquet file: no parquet footer at the end";
+        }
+
+        await store.DownloadRangeIntoAsync(input, input.Size - footer, footer, file, cancellationToken);
+        file.Position = 0;
+        await file.WriteAsync(ParquetRowGroups.Magic.ToArray(), cancellationToken);
+        return null;
     }
 }

@@ -1,22 +1,28 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
 using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing.Text;
 using static Tributary.Orchestrations.Processing.SqlText;
 
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>
 /// Validates one local chunk against its dataset schema with DuckDB and writes the valid rows as curated
-/// Parquet and every invalid row, with its position and reasons, as JSON lines. Every row lands exactly once.
+/// Parquet and every invalid row, with its position, original text and reasons, as JSON lines. Every record
+/// lands exactly once: a C# pre-pass numbers the records (true line numbers, blank lines skipped, malformed
+/// records rejected), DuckDB parses and validates them, and the two are reconciled before anything is counted.
 /// </summary>
 public sealed class DuckDbChunkProcessor
 {
     private const string LineSeparatorOnly = "\u001f";
 
+    /// <summary>Longest record DuckDB's CSV reader accepts; a longer one is rejected with DuckDB's reason, not lost.</summary>
+    private const int MaxLineBytes = 8 << 20;
+
     /// <param name="memoryLimit">DuckDB spills to <paramref name="workDirectory"/> beyond this, so memory follows chunk size.</param>
     public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = "512MB")
     {
-        if (new FileInfo(chunk.LocalPath).Length == 0)
+        if (chunk.FileOffset == 0 && new FileInfo(chunk.LocalPath).Length == 0)
         {
             return ChunkOutcome.Unreadable("the file is empty");
         }
@@ -27,19 +33,12 @@ public sealed class DuckDbChunkProcessor
 
         try
         {
-            var problem = chunk.Format switch
+            return chunk.Format switch
             {
-                DataFormats.Csv => StageCsv(connection, chunk, dataset),
-                DataFormats.JsonLines => StageJsonLines(connection, chunk, dataset),
-                DataFormats.Parquet => StageParquet(connection, chunk, dataset),
-                _ => $"format '{chunk.Format}' is not supported",
+                DataFormats.Csv or DataFormats.JsonLines => ProcessText(connection, chunk, dataset, curatedPath, rejectedPath, workDirectory),
+                DataFormats.Parquet => ProcessParquet(connection, chunk, dataset, curatedPath, rejectedPath),
+                _ => ChunkOutcome.Unreadable($"format '{chunk.Format}' is not supported"),
             };
-            if (problem is not null)
-            {
-                return ChunkOutcome.Unreadable(problem);
-            }
-
-            return WriteOutputs(connection, dataset, curatedPath, rejectedPath);
         }
         catch (DbException ex)
         {
@@ -47,128 +46,216 @@ public sealed class DuckDbChunkProcessor
         }
     }
 
-    private static string? StageCsv(DuckDBConnection connection, LocalChunk chunk, DatasetDefinition dataset)
+    private static ChunkOutcome ProcessText(DuckDBConnection connection, LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory)
     {
+        var isCsv = chunk.Format == DataFormats.Csv;
         var csv = dataset.Input.Csv;
-        var reader = $"read_csv({Literal(chunk.LocalPath)}, all_varchar = true, header = {(csv.Header ? "true" : "false")}, " +
-                     $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
-                     $"nullstr = {List(csv.NullStrings)}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
-
-        var fileColumns = Describe(connection, $"SELECT * FROM {reader}");
         var schema = dataset.Schema.Columns;
-        var problem = CheckColumns(fileColumns, dataset, csv.Header);
-        if (problem is not null)
+        var quote = csv.Quote.Length == 1 ? csv.Quote[0] : (char?)null;
+        var headerInChunk = isCsv && csv.Header && chunk.Header is null;
+        IReadOnlyList<string> ColumnsOf(string? headerInFile) => !isCsv ? ["line"]
+            : csv.Header ? CsvHeader.Split(chunk.Header ?? headerInFile ?? string.Empty, csv.Delimiter[0], quote)
+            : schema.Select(c => c.Name).ToList();
+
+        var pre = TextPrepass.Run(chunk, TextDialect.Of(dataset, chunk.Format), headerInChunk, ColumnsOf, Path.Combine(workDirectory, "clean." + chunk.Format));
+        if (pre.DataRecords == 0 && chunk.Rows is null)
         {
-            return problem;
+            return ChunkOutcome.Unreadable("the file has no data records");
         }
 
-        // Without a header the schema's order is the file's order.
-        string Raw(ColumnSpec c) => csv.Header
-            ? (fileColumns.Contains(c.Name) ? Identifier(c.Name) : "CAST(NULL AS VARCHAR)")
-            : Identifier(fileColumns[IndexOf(schema, c)]);
-
-        var original = $"concat_ws({Literal(csv.Delimiter)}, {string.Join(", ", fileColumns.Select(c => $"coalesce({Identifier(c)}, '')"))})";
-        var firstDataLine = csv.Header ? 2 : 1;
-        Execute(connection, $"""
-            CREATE TEMP TABLE validated AS
-            SELECT row_number() OVER () + {chunk.FirstRow - 1} AS __row,
-                   {original} AS __original,
-                   {string.Join(", ", schema.Select(c => $"{Raw(c)} AS {Identifier("raw:" + c.Name)}"))},
-                   {ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: true, [])} AS __reasons
-            FROM {reader}
-            """);
-
-        // Lines the CSV reader could not split into the right columns are rows too: they are rejected, not lost.
-        Execute(connection, $"""
-            CREATE TEMP TABLE unparsed AS
-            SELECT DISTINCT line - {firstDataLine - 1} + {chunk.FirstRow - 1} AS __row, csv_line AS __original,
-                   ['line ' || line || ': ' || error_message] AS __reasons
-            FROM csv_errors
-            """);
-        return null;
-    }
-
-    private static string? StageJsonLines(DuckDBConnection connection, LocalChunk chunk, DatasetDefinition dataset)
-    {
-        // Each line is read as text first, so a malformed line is kept, with its number, as a rejected row.
-        var lines = $"read_csv({Literal(chunk.LocalPath)}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false, " +
-                    $"delim = {Literal(LineSeparatorOnly)}, quote = '', escape = '', new_line = '\\n', strict_mode = false)";
-        var schema = dataset.Schema.Columns;
-        string Raw(ColumnSpec c) => $"CASE WHEN __is_object THEN json_extract_string(__line, {Literal("$." + JsonKey(c.Name))}) END";
-
-        var known = List(schema.Select(c => c.Name));
-        var extra = new List<string> { "CASE WHEN NOT __is_object THEN 'line is not a JSON object' END" };
-        if (dataset.Schema.UnknownColumns == UnknownColumnPolicy.Reject)
+        var fileColumns = pre.Columns;
+        if (isCsv)
         {
-            extra.Add($"CASE WHEN __is_object AND len(list_filter(json_keys(__line), k -> NOT list_contains({known}, k))) > 0 " +
-                      $"THEN 'unknown columns: ' || array_to_string(list_filter(json_keys(__line), k -> NOT list_contains({known}, k)), ', ') END");
+            var problem = CheckColumns(fileColumns, dataset, csv.Header);
+            if (problem is not null)
+            {
+                return ChunkOutcome.Unreadable(problem);
+            }
+        }
+
+        string Raw(ColumnSpec c) => !isCsv
+            ? $"CASE WHEN __is_object THEN json_extract_string(__line, {Literal("$." + JsonKey(c.Name))}) END"
+            : fileColumns.Contains(c.Name) ? Identifier(c.Name) : "CAST(NULL AS VARCHAR)";
+
+        var rawColumns = string.Join(", ", schema.Select(c => $"{Raw(c)} AS {Identifier("raw:" + c.Name)}"));
+        var extra = new List<string>();
+        string source;
+        if (isCsv)
+        {
+            source = pre.Kept.Count == 0
+                ? $"(SELECT {string.Join(", ", fileColumns.Select(c => $"NULL::VARCHAR AS {Identifier(c)}"))} WHERE false)"
+                : $"read_csv({Literal(pre.ReadPath)}, header = {(pre.ReadHasHeaderLine ? "true" : "false")}, auto_detect = false, " +
+                  $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
+                  $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
+                  $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
+        }
+        else
+        {
+            var lines = pre.Kept.Count == 0
+                ? "(SELECT NULL::VARCHAR AS line WHERE false)"
+                : $"read_csv({Literal(pre.ReadPath)}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false, " +
+                  $"delim = {Literal(LineSeparatorOnly)}, quote = '', escape = '', strict_mode = false)";
+            source = $"(SELECT __line, coalesce(CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE false END, false) AS __is_object FROM (SELECT rtrim(line, chr(13)) AS __line FROM {lines}))";
+            if (dataset.Schema.UnknownColumns == UnknownColumnPolicy.Reject)
+            {
+                var known = List(schema.Select(c => c.Name));
+                extra.Add($"CASE WHEN __is_object AND len(list_filter(json_keys(__line), k -> NOT list_contains({known}, k))) > 0 " +
+                          $"THEN 'unknown columns: ' || array_to_string(list_filter(json_keys(__line), k -> NOT list_contains({known}, k)), ', ') END");
+            }
+        }
+
+        // A line that is not a JSON object has one problem; its columns' checks would only repeat it.
+        var reasonsSql = ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: true, extra);
+        if (!isCsv)
+        {
+            reasonsSql = $"CASE WHEN __is_object THEN {reasonsSql} ELSE ['line is not a JSON object'] END";
         }
 
         Execute(connection, $"""
             CREATE TEMP TABLE validated AS
-            WITH numbered AS (
-                SELECT row_number() OVER () + {chunk.FirstRow - 1} AS __row, rtrim(line, chr(13)) AS __line FROM {lines}
-            ), parsed AS (
-                SELECT __row, __line, coalesce(json_valid(__line) AND json_type(__line) = 'OBJECT', false) AS __is_object
-                FROM numbered WHERE trim(__line) <> ''
-            )
-            SELECT __row, __line AS __original,
-                   {string.Join(", ", schema.Select(c => $"{Raw(c)} AS {Identifier("raw:" + c.Name)}"))},
-                   {ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: true, extra)} AS __reasons
-            FROM parsed
+            SELECT row_number() OVER () AS __ord, {rawColumns},
+                   {reasonsSql} AS __reasons
+            FROM {source}
             """);
-        Execute(connection, "CREATE TEMP TABLE unparsed AS SELECT 0::BIGINT AS __row, ''::VARCHAR AS __original, []::VARCHAR[] AS __reasons WHERE false");
-        return null;
+
+        // Rows DuckDB's CSV reader refused (e.g. invalid UTF-8): found by the byte offset of their record.
+        var refused = new SortedDictionary<int, string>();
+        if (isCsv && pre.Kept.Count > 0)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT byte_position, string_agg(error_message, '; ') FROM csv_errors GROUP BY byte_position";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var index = pre.Kept.IndexContainingReadOffset(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+                if (index < 0)
+                {
+                    throw new InvalidOperationException($"DuckDB refused a row at byte {reader.GetValue(0)} that is not inside a kept record; the chunk cannot be accounted for.");
+                }
+
+                refused[index] = FirstLine(reader.GetString(1));
+            }
+        }
+
+        var parsed = Count(connection, "SELECT count(*) FROM validated");
+        if (parsed + refused.Count != pre.Kept.Count)
+        {
+            throw new InvalidOperationException($"DuckDB read {parsed} rows and refused {refused.Count} of the {pre.Kept.Count} records the pre-pass kept; the chunk cannot be accounted for.");
+        }
+
+        var curated = WriteCurated(connection, schema, curatedPath, rawIsText: true);
+
+        // DuckDB's n-th row is the n-th kept record that it did not refuse.
+        var rejects = new List<(long Record, long? Line, long Offset, int Length, IReadOnlyList<string> Reasons)>();
+        rejects.AddRange(pre.Rejects.Select(r => (r.Record, (long?)r.Line, r.Offset, r.Length, (IReadOnlyList<string>)[r.Reason])));
+        foreach (var (index, message) in refused)
+        {
+            rejects.Add((pre.Kept.Record(index), pre.Kept.Line(index), pre.Kept.Offset(index), pre.Kept.Length(index), [$"unreadable record: {message}"]));
+        }
+
+        var refusedIndexes = refused.Keys.ToList();
+        foreach (var (ordinal, reasons) in InvalidRows(connection))
+        {
+            var index = KeptIndexOfRow(ordinal, refusedIndexes);
+            rejects.Add((pre.Kept.Record(index), pre.Kept.Line(index), pre.Kept.Offset(index), pre.Kept.Length(index), reasons));
+        }
+
+        if (rejects.Count > 0)
+        {
+            using var writer = new RejectedRowWriter(rejectedPath);
+            foreach (var r in rejects.OrderBy(r => r.Record))
+            {
+                writer.Write(new RejectedRow(chunk.SourceName, r.Line, r.Record, TextPrepass.ReadText(chunk, r.Offset, r.Length), r.Reasons));
+            }
+        }
+
+        return new ChunkOutcome(curated + rejects.Count, curated, rejects.Count);
     }
 
-    private static string? StageParquet(DuckDBConnection connection, LocalChunk chunk, DatasetDefinition dataset)
+    private static ChunkOutcome ProcessParquet(DuckDBConnection connection, LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath)
     {
-        var reader = $"read_parquet({Literal(chunk.LocalPath)})";
-        var fileColumns = Describe(connection, $"SELECT * FROM {reader}");
+        var fileColumns = Describe(connection, $"SELECT * FROM read_parquet({Literal(chunk.LocalPath)})");
         var problem = CheckColumns(fileColumns, dataset, header: true);
         if (problem is not null)
         {
-            return problem;
+            return ChunkOutcome.Unreadable(problem);
         }
 
         var schema = dataset.Schema.Columns;
         string Raw(ColumnSpec c) => fileColumns.Contains(c.Name) ? Identifier(c.Name) : "NULL";
         var original = $"CAST(to_json(struct_pack({string.Join(", ", fileColumns.Select(c => $"{Identifier(c)} := {Identifier(c)}"))})) AS VARCHAR)";
+        var first = chunk.FirstRecord - 1;
+        var rows = chunk.Rows is { } count ? $"WHERE file_row_number >= {first} AND file_row_number < {first + count}" : string.Empty;
         Execute(connection, $"""
             CREATE TEMP TABLE validated AS
-            SELECT row_number() OVER () + {chunk.FirstRow - 1} AS __row, {original} AS __original,
+            SELECT file_row_number + 1 AS __ord, {original} AS __original,
                    {string.Join(", ", schema.Select(c => $"{Raw(c)} AS {Identifier("raw:" + c.Name)}"))},
                    {ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: false, [])} AS __reasons
-            FROM {reader}
+            FROM read_parquet({Literal(chunk.LocalPath)}, file_row_number = true) {rows}
             """);
-        Execute(connection, "CREATE TEMP TABLE unparsed AS SELECT 0::BIGINT AS __row, ''::VARCHAR AS __original, []::VARCHAR[] AS __reasons WHERE false");
-        return null;
-    }
 
-    private static ChunkOutcome WriteOutputs(DuckDBConnection connection, DatasetDefinition dataset, string curatedPath, string rejectedPath)
-    {
-        var schema = dataset.Schema.Columns;
-        var rawIsText = !HasTypedColumns(connection);
-        var typed = string.Join(", ", schema.Select(c =>
-            $"{ValidationSqlBuilder.TypedExpression(c, Identifier("raw:" + c.Name), rawIsText)} AS {Identifier(c.Name)}"));
-
-        Execute(connection, $"COPY (SELECT {typed} FROM validated WHERE len(__reasons) = 0 ORDER BY __row) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
-
-        var curated = Count(connection, "SELECT count(*) FROM validated WHERE len(__reasons) = 0");
-        var rejected = Count(connection, "SELECT count(*) FROM validated WHERE len(__reasons) > 0") + Count(connection, "SELECT count(*) FROM unparsed");
-        if (rejected > 0)
+        var curated = WriteCurated(connection, schema, curatedPath, rawIsText: !HasTypedColumns(connection));
+        long rejected = 0;
+        using (var command = connection.CreateCommand())
         {
-            Execute(connection, $"""
-                COPY (
-                    SELECT __row AS row, __original AS original, __reasons AS reasons FROM validated WHERE len(__reasons) > 0
-                    UNION ALL
-                    SELECT __row, __original, __reasons FROM unparsed
-                    ORDER BY row
-                ) TO {Literal(rejectedPath)} (FORMAT json)
-                """);
+            command.CommandText = "SELECT __ord, __original, __reasons FROM validated WHERE len(__reasons) > 0 ORDER BY __ord";
+            using var reader = command.ExecuteReader();
+            RejectedRowWriter? writer = null;
+            try
+            {
+                while (reader.Read())
+                {
+                    writer ??= new RejectedRowWriter(rejectedPath);
+                    writer.Write(new RejectedRow(chunk.SourceName, null, reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<List<string>>(2)));
+                    rejected++;
+                }
+            }
+            finally
+            {
+                writer?.Dispose();
+            }
         }
 
         return new ChunkOutcome(curated + rejected, curated, rejected);
+    }
+
+    /// <summary>Streams the valid rows, typed, in file order, to Parquet; returns how many there were.</summary>
+    private static long WriteCurated(DuckDBConnection connection, IReadOnlyList<ColumnSpec> schema, string curatedPath, bool rawIsText)
+    {
+        var typed = string.Join(", ", schema.Select(c =>
+            $"{ValidationSqlBuilder.TypedExpression(c, Identifier("raw:" + c.Name), rawIsText)} AS {Identifier(c.Name)}"));
+        Execute(connection, $"COPY (SELECT {typed} FROM validated WHERE len(__reasons) = 0 ORDER BY __ord) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+        return Count(connection, "SELECT count(*) FROM validated WHERE len(__reasons) = 0");
+    }
+
+    private static IEnumerable<(long Ordinal, List<string> Reasons)> InvalidRows(DuckDBConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT __ord, __reasons FROM validated WHERE len(__reasons) > 0 ORDER BY __ord";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return (reader.GetInt64(0), reader.GetFieldValue<List<string>>(1));
+        }
+    }
+
+    /// <summary>The kept record behind DuckDB's row <paramref name="ordinal"/> (1-based), skipping the records DuckDB refused.</summary>
+    private static int KeptIndexOfRow(long ordinal, List<int> refusedIndexes)
+    {
+        var index = (int)(ordinal - 1);
+        foreach (var refused in refusedIndexes)
+        {
+            if (refused <= index)
+            {
+                index++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return index;
     }
 
     /// <summary>A file that lacks a required column, or has columns the schema rejects, is a file-level problem.</summary>
@@ -177,9 +264,18 @@ public sealed class DuckDbChunkProcessor
         var schema = dataset.Schema.Columns;
         if (!header)
         {
-            return fileColumns.Count < schema.Count
-                ? $"has {fileColumns.Count} columns, the schema declares {schema.Count}"
-                : null;
+            return null;
+        }
+
+        if (fileColumns.Count == 1 && fileColumns[0].Length == 0)
+        {
+            return "the file has no header line";
+        }
+
+        var duplicated = fileColumns.GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicated.Count > 0)
+        {
+            return $"the header names a column twice: {string.Join(", ", duplicated)}";
         }
 
         var missing = schema.Where(c => c.Required && !fileColumns.Contains(c.Name)).Select(c => c.Name).ToList();
@@ -220,19 +316,6 @@ public sealed class DuckDbChunkProcessor
         }
 
         return names;
-    }
-
-    private static int IndexOf(IReadOnlyList<ColumnSpec> schema, ColumnSpec column)
-    {
-        for (var i = 0; i < schema.Count; i++)
-        {
-            if (ReferenceEquals(schema[i], column))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException(column.Name);
     }
 
     private static string JsonKey(string name) => name.All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? name : $"\"{name}\"";

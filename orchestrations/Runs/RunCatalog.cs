@@ -19,7 +19,7 @@ public sealed class RunCatalog(BlobStore store)
         await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "intake/", cancellationToken))
         {
             var claim = await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, blob.Name, cancellationToken);
-            if (claim is null || (dataset is not null && claim.Request.Dataset != dataset))
+            if (claim?.Request is null || (dataset is not null && claim.Request.Dataset != dataset))
             {
                 continue;
             }

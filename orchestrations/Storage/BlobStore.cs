@@ -45,6 +45,27 @@ public sealed class BlobStore(BlobServiceClient service)
         }
     }
 
+    /// <summary>A read-only stream over one blob version that fetches it range by range (<paramref name="bufferSize"/> bytes per request).</summary>
+    public async Task<Stream> OpenReadAsync(BlobReference input, int bufferSize = 4 << 20, CancellationToken cancellationToken = default)
+    {
+        var options = new BlobOpenReadOptions(allowModifications: false)
+        {
+            BufferSize = bufferSize,
+            Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) },
+        };
+        return await Blob(input.Container, input.Name).OpenReadAsync(options, cancellationToken);
+    }
+
+    /// <summary>Writes the bytes [offset, offset + length) of one blob version at the same position of a local file.</summary>
+    public async Task DownloadRangeIntoAsync(BlobReference input, long offset, long length, FileStream target, CancellationToken cancellationToken = default)
+    {
+        var options = new BlobDownloadOptions { Range = new HttpRange(offset, length), Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) } };
+        var response = await Blob(input.Container, input.Name).DownloadStreamingAsync(options, cancellationToken);
+        await using var content = response.Value.Content;
+        target.Position = offset;
+        await content.CopyToAsync(target, cancellationToken);
+    }
+
     public async Task UploadFileAsync(string container, string name, string path, CancellationToken cancellationToken = default)
     {
         await Blob(container, name).UploadAsync(path, overwrite: true, cancellationToken);

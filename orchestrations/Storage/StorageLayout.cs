@@ -20,6 +20,15 @@ public static class StorageLayout
 
     public static string AggregateSummary(string dataset, string runId) => $"{RunPrefix(dataset, runId)}summary.json";
 
+    /// <summary>Folder the Databricks job writes its result into (Spark writes a directory of part files).</summary>
+    public static string DatabricksResultFolder(string dataset, string runId) => $"{RunPrefix(dataset, runId)}aggregate/";
+
+    /// <summary>The summary the Databricks job writes (its own format); Tributary writes <see cref="AggregateSummary"/> from it.</summary>
+    public static string DatabricksJobSummary(string dataset, string runId) => $"{RunPrefix(dataset, runId)}_databricks_summary.json";
+
+    /// <summary>The external engine run in flight for a Tributary run (in <see cref="BlobContainers.State"/>), for cancellation.</summary>
+    public static string EngineRun(string runId) => $"engine-runs/{runId}.json";
+
     /// <summary>The manifest lives with the results; it is written last and is the commit point of a run.</summary>
     public static string Manifest(string dataset, string runId) => $"{RunPrefix(dataset, runId)}{ManifestFileName}";
 

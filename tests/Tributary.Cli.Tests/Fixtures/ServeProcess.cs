@@ -65,6 +65,13 @@ public sealed class ServeProcess : IDisposable
         process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM, as Kubernetes or systemd stop a process; returns the exit code, or null if it did not exit in time.</summary>
+    public int? Terminate(TimeSpan wait)
+    {
+        Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        return process.WaitForExit(wait) ? process.ExitCode : null;
+    }
+
     public void Dispose()
     {
         if (!process.HasExited)

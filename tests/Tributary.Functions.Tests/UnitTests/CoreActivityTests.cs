@@ -24,18 +24,48 @@ public sealed class CoreActivityTests
     }
 
     [Fact]
-    public void Every_core_activity_can_be_built_from_the_app_services()
+    public void With_a_Databricks_section_every_core_activity_can_be_built_from_the_app_services()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [AppSettings.TributaryStorage] = "UseDevelopmentStorage=true" })
-            .Build();
-        var services = new ServiceCollection().AddLogging().AddTributaryFunctions(configuration).BuildServiceProvider();
+        var services = AppServices(new()
+        {
+            ["Databricks:WorkspaceUrl"] = "https://adb-1234567890123456.7.azuredatabricks.net",
+            ["Databricks:JobId"] = "42",
+            ["Databricks:Token"] = "dapi-not-a-real-token",
+        });
 
         foreach (var activity in TributaryTasks.Activities)
         {
-            var built = ActivatorUtilities.CreateInstance(services, activity);
-            Assert.IsType(activity, built);
+            Assert.IsType(activity, ActivatorUtilities.CreateInstance(services, activity));
         }
+    }
+
+    [Fact]
+    public void Without_Databricks_only_the_activities_that_call_the_Jobs_API_cannot_be_built()
+    {
+        var services = AppServices([]);
+
+        var unbuildable = TributaryTasks.Activities.Where(activity =>
+        {
+            try
+            {
+                ActivatorUtilities.CreateInstance(services, activity);
+                return false;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        });
+
+        // The orchestrator never schedules these when no Databricks engine is configured.
+        Assert.Equal(["CancelDatabricksRunActivity", "GetDatabricksRunActivity", "StartDatabricksRunActivity"], unbuildable.Select(t => t.Name).Order());
+    }
+
+    private static ServiceProvider AppServices(Dictionary<string, string?> settings)
+    {
+        settings[AppSettings.TributaryStorage] = "UseDevelopmentStorage=true";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddLogging().AddTributaryFunctions(configuration).BuildServiceProvider();
     }
 
     public sealed class EchoActivity(string dependency) : TaskActivity<int, string>

@@ -22,6 +22,8 @@ namespace Tributary.Orchestrations.Tests.Databricks;
 /// <c>state</c> and 2.2 <c>status</c> objects.</item>
 /// <item><c>POST /api/2.2/jobs/runs/cancel</c>: the run becomes TERMINATED/CANCELED.</item>
 /// <item><c>POST /oidc/v1/token</c>: client-credentials grant with HTTP Basic; issues tokens living <see cref="TokenLifetimeSeconds"/>.</item>
+/// <item><see cref="OnSucceeded"/>: the job's work, run once when a run first reaches TERMINATED/SUCCESS (before that poll is answered);
+/// an exception from it turns the run into TERMINATED/FAILED with the exception's message, as a failing task would.</item>
 /// <item>Faults: <see cref="InjectFaults"/> (status, Retry-After, delay, and "lost response" after the request took effect).</item>
 /// </list>
 /// API calls need <c>Authorization: Bearer</c> with <see cref="Pat"/> or an issued OAuth token, else 401.
@@ -46,10 +48,10 @@ public sealed class DatabricksJobsSimulator : IDisposable
     public DatabricksJobsSimulator()
     {
         Server = WireMockServer.Start();
-        Map(RunNow, "POST", HandleRunNow);
-        Map(RunsGet, "GET", HandleRunsGet);
-        Map(RunsCancel, "POST", HandleRunsCancel);
-        Map(Token, "POST", HandleToken);
+        Map(RunNow, "POST", m => Task.FromResult(HandleRunNow(m)));
+        Map(RunsGet, "GET", HandleRunsGetAsync);
+        Map(RunsCancel, "POST", m => Task.FromResult(HandleRunsCancel(m)));
+        Map(Token, "POST", m => Task.FromResult(HandleToken(m)));
     }
 
     public WireMockServer Server { get; }
@@ -77,6 +79,9 @@ public sealed class DatabricksJobsSimulator : IDisposable
     public string? TerminalMessage { get; set; }
 
     public bool NeverFinish { get; set; }
+
+    /// <summary>What the job does when it succeeds (e.g. write results from its parameters); null: nothing.</summary>
+    public Func<SimRun, Task>? OnSucceeded { get; set; }
 
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
 
@@ -110,7 +115,7 @@ public sealed class DatabricksJobsSimulator : IDisposable
 
     public void Dispose() => Server.Stop();
 
-    private void Map(string path, string method, Func<IRequestMessage, IResponseMessage> handler)
+    private void Map(string path, string method, Func<IRequestMessage, Task<IResponseMessage>> handler)
     {
         var request = Request.Create().WithPath(path);
         request = method == "GET" ? request.UsingGet() : request.UsingPost();
@@ -138,7 +143,7 @@ public sealed class DatabricksJobsSimulator : IDisposable
                 return Error(HttpStatusCode.Unauthorized, "UNAUTHENTICATED", "invalid access token", null);
             }
 
-            var response = handler(message);
+            var response = await handler(message).ConfigureAwait(false);
             return fault?.Status is { } lost ? Error(lost, "INTERNAL_ERROR", "response lost after processing", fault.RetryAfterSeconds) : response;
         }));
     }
@@ -194,7 +199,7 @@ public sealed class DatabricksJobsSimulator : IDisposable
         return Json(HttpStatusCode.OK, new JsonObject { ["run_id"] = run.RunId, ["number_in_job"] = run.NumberInJob });
     }
 
-    private IResponseMessage HandleRunsGet(IRequestMessage message)
+    private async Task<IResponseMessage> HandleRunsGetAsync(IRequestMessage message)
     {
         var runIdText = message.Query?.TryGetValue("run_id", out var values) == true ? values.FirstOrDefault() : null;
         if (!long.TryParse(runIdText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var runId) || !_runs.TryGetValue(runId, out var run))
@@ -226,6 +231,22 @@ public sealed class DatabricksJobsSimulator : IDisposable
             }
 
             run.Observed.Add(lifeCycle);
+            if (result == "SUCCESS" && OnSucceeded is { } work)
+            {
+                run.Work ??= Task.Run(() => work(run));
+            }
+        }
+
+        if (result == "SUCCESS" && run.Work is { } job)
+        {
+            try
+            {
+                await job.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                (result, message2) = ("FAILED", $"Task aggregate failed with message: {ex.Message}");
+            }
         }
 
         var state = new JsonObject { ["life_cycle_state"] = lifeCycle, ["state_message"] = message2, ["user_cancelled_or_timedout"] = run.Cancelled };
@@ -362,5 +383,8 @@ public sealed class DatabricksJobsSimulator : IDisposable
         public bool Cancelled { get; set; }
 
         public List<string> Observed { get; } = [];
+
+        /// <summary>The job's work (<see cref="OnSucceeded"/>), started once.</summary>
+        public Task? Work { get; set; }
     }
 }

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text;
+using DuckDB.NET.Data;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Samples;
+using static Tributary.Orchestrations.Processing.SqlText;
+
+// Converts the same generated taxi CSV (a) with DuckDB directly and (b) through the pipeline's processing
+// path (plan, stage byte ranges, pre-pass, DuckDB validation, curated Parquet + rejects), each in a child
+// process so that its peak RSS (VmHWM) is its own.
+//   dotnet run -c Release --project bench/Tributary.Bench -- convert --size-mb 1024
+//   (internal) ... run-direct|run-pipeline <csv> <out-folder>
+var root = FindRoot();
+switch (args.FirstOrDefault())
+{
+    case "run-direct":
+        return Report(() => Direct(args[1], args[2]));
+    case "run-pipeline":
+        return Report(() => Pipeline(args[1], args[2], root));
+    case "convert":
+        var sizeMb = args.Length > 2 && args[1] == "--size-mb" ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1024;
+        return Convert(sizeMb, root);
+    default:
+        Console.Error.WriteLine("usage: convert [--size-mb N]");
+        return 2;
+}
+
+static int Convert(int sizeMb, string root)
+{
+    var cache = Path.Combine(root, ".tributary", "bench");
+    Directory.CreateDirectory(cache);
+    var csv = Path.Combine(cache, $"taxi-{sizeMb}mb.csv");
+    if (!File.Exists(csv))
+    {
+        Console.WriteLine($"generating {csv} ...");
+        Generate(csv, sizeMb * 1024L * 1024);
+    }
+
+    var rows = CountRows(csv);
+    Console.WriteLine($"input: {csv} ({new FileInfo(csv).Length / 1048576.0:F0} MiB, {rows:N0} rows)");
+    var direct = Child("run-direct", csv, Path.Combine(cache, "out-direct"));
+    var pipeline = Child("run-pipeline", csv, Path.Combine(cache, "out-pipeline"));
+    var directRate = rows / direct.Seconds;
+    var pipelineRate = rows / pipeline.Seconds;
+    Console.WriteLine($"duckdb-direct : {direct.Seconds,7:F1} s  {directRate,12:N0} rows/s  peak RSS {direct.PeakMb,6:F0} MB");
+    Console.WriteLine($"pipeline      : {pipeline.Seconds,7:F1} s  {pipelineRate,12:N0} rows/s  peak RSS {pipeline.PeakMb,6:F0} MB  ({pipeline.Detail})");
+    Console.WriteLine($"ratio pipeline/direct: {pipelineRate / directRate:P0}");
+    return 0;
+}
+
+static (double Seconds, double PeakMb, string Detail) Child(string mode, string csv, string output)
+{
+    if (Directory.Exists(output))
+    {
+        Directory.Delete(output, recursive: true);
+    }
+
+    Directory.CreateDirectory(output);
+    var self = Environment.ProcessPath!;
+    var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+    if (self.EndsWith("dotnet", StringComparison.Ordinal))
+    {
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+    }
+
+    foreach (var a in new[] { mode, csv, output })
+    {
+        start.ArgumentList.Add(a);
+    }
+
+    using var process = Process.Start(start)!;
+    var text = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{mode} failed: {text}");
+    }
+
+    // The child prints: seconds peakKb detail
+    var parts = text.Trim().Split(' ', 3);
+    Directory.Delete(output, recursive: true);
+    return (double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0, parts.Length > 2 ? parts[2] : string.Empty);
+}
+
+static int Report(Func<string> run)
+{
+    var clock = Stopwatch.StartNew();
+    var detail = run();
+    var seconds = clock.Elapsed.TotalSeconds;
+    var peak = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    var kb = peak.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+    Console.WriteLine(FormattableString.Invariant($"{seconds:F2} {kb} {detail}"));
+    return 0;
+}
+
+static string Direct(string csv, string output)
+{
+    using var connection = new DuckDBConnection("DataSource=:memory:");
+    connection.Open();
+    using var command = connection.CreateCommand();
+    command.CommandText = $"""
+        SET threads = 2;
+        COPY (SELECT * FROM read_csv({Literal(csv)}, header = true, ignore_errors = true,
+              timestampformat = '%Y-%m-%d %H:%M:%S',
+              columns = {"{"}'trip_id': 'BIGINT', 'pickup_at': 'TIMESTAMP', 'dropoff_at': 'TIMESTAMP', 'pickup_zone': 'VARCHAR',
+                         'dropoff_zone': 'VARCHAR', 'passenger_count': 'INTEGER', 'trip_distance': 'DOUBLE',
+                         'fare_amount': 'DECIMAL(10,2)', 'tip_amount': 'DECIMAL(10,2)', 'payment_type': 'VARCHAR'{"}"}))
+        TO {Literal(Path.Combine(output, "direct.parquet"))} (FORMAT parquet, COMPRESSION zstd)
+        """;
+    command.ExecuteNonQuery();
+    return "typed read_csv -> parquet";
+}
+
+static string Pipeline(string csv, string output, string root)
+{
+    var dataset = new DatasetCatalog(Path.Combine(root, "datasets")).Get("taxi");
+    var runs = LocalFileRunner.RunAsync(csv, dataset, output).GetAwaiter().GetResult();
+    var read = runs.Sum(r => r.Outcome.RowsRead);
+    var curated = runs.Sum(r => r.Outcome.RowsCurated);
+    var rejected = runs.Sum(r => r.Outcome.RowsRejected);
+    if (read != curated + rejected || runs.Any(r => r.Outcome.FileProblem is not null))
+    {
+        throw new InvalidOperationException("counts do not add up");
+    }
+
+    return FormattableString.Invariant($"{runs.Count} chunks, {read} read = {curated} curated + {rejected} rejected");
+}
+
+static void Generate(string path, long bytes)
+{
+    var generator = new TaxiTripGenerator(2026);
+    using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+    writer.Write(string.Join(',', TaxiTripGenerator.Columns) + "\n");
+    long tripId = 1;
+    var tmp = new StringWriter();
+    while (writer.BaseStream.Length < bytes)
+    {
+        tmp.GetStringBuilder().Clear();
+        generator.WriteCsv(tmp, 100_000, tripId);
+        var block = tmp.ToString();
+        writer.Write(block.AsSpan(block.IndexOf('\n') + 1));
+        writer.Flush();
+        tripId += 100_000;
+    }
+}
+
+static long CountRows(string csv)
+{
+    using var connection = new DuckDBConnection("DataSource=:memory:");
+    connection.Open();
+    using var command = connection.CreateCommand();
+    command.CommandText = $"SELECT count(*) FROM read_csv({Literal(csv)}, all_varchar = true, header = true)";
+    return System.Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+}
+
+static string FindRoot()
+{
+    var dir = AppContext.BaseDirectory;
+    while (dir is not null && !File.Exists(Path.Combine(dir, "Functions.sln")))
+    {
+        dir = Path.GetDirectoryName(dir);
+    }
+
+    return dir ?? Directory.GetCurrentDirectory();
+}

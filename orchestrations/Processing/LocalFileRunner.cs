@@ -1,0 +1,92 @@
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing.Text;
+
+namespace Tributary.Orchestrations.Processing;
+
+/// <summary>
+/// The processing path over a local file, chunk by chunk, exactly as the activities run it on blobs: plan,
+/// stage each chunk's byte range (or row groups) to its own file, process. Used by tests and the benchmark.
+/// </summary>
+public static class LocalFileRunner
+{
+    public sealed record ChunkRun(int Index, LocalChunk Chunk, ChunkOutcome Outcome, string CuratedPath, string? RejectedPath);
+
+    public static async Task<IReadOnlyList<ChunkRun>> RunAsync(string path, DatasetDefinition dataset, string outputFolder, long? targetBytes = null, string memoryLimit = "512MB")
+    {
+        Directory.CreateDirectory(outputFolder);
+        var format = DataFormats.FromFileName(path) ?? throw new ArgumentException($"unknown format: {path}");
+        var target = targetBytes ?? dataset.Input.ChunkSizeBytes;
+        var chunks = new List<LocalChunk>();
+        var name = Path.GetFileName(path);
+        if (DataFormats.IsGzip(path))
+        {
+            var plain = Path.Combine(outputFolder, "input-" + Path.GetFileNameWithoutExtension(path));
+            await using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress))
+            await using (var file = File.Create(plain))
+            {
+                await gzip.CopyToAsync(file);
+            }
+
+            chunks.Add(new LocalChunk(plain, format, name));
+        }
+        else if (format == DataFormats.Parquet)
+        {
+            var groups = ParquetRowGroups.Read(path);
+            foreach (var part in ParquetRowGroups.Chunk(groups, target))
+            {
+                chunks.Add(new LocalChunk(path, format, name, FirstRecord: part[0].FirstRow + 1, Rows: part.Sum(g => g.Rows)));
+            }
+        }
+        else
+        {
+            TextLayout layout;
+            await using (var stream = File.OpenRead(path))
+            {
+                layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, target);
+            }
+
+            foreach (var text in layout.Chunks)
+            {
+                var local = Path.Combine(outputFolder, $"input-{chunks.Count:D5}.{format}");
+                await CopyRangeAsync(path, text.Offset, text.Length, local);
+                var header = text.Offset == 0 ? null : layout.Header;
+                chunks.Add(new LocalChunk(local, format, name, text.Offset, text.FirstLine, text.FirstRecord, header, layout.Chunks.Count == 1 ? null : text.Records));
+            }
+        }
+
+        var processor = new DuckDbChunkProcessor();
+        var runs = new List<ChunkRun>();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var curated = Path.Combine(outputFolder, $"part-{i:D5}.parquet");
+            var rejected = Path.Combine(outputFolder, $"part-{i:D5}.jsonl");
+            var outcome = processor.Process(chunks[i], dataset, curated, rejected, outputFolder, memoryLimit);
+            runs.Add(new ChunkRun(i, chunks[i], outcome, curated, outcome.RowsRejected > 0 ? rejected : null));
+            if (chunks[i].LocalPath != path)
+            {
+                File.Delete(chunks[i].LocalPath);
+            }
+        }
+
+        return runs;
+    }
+
+    private static async Task CopyRangeAsync(string path, long offset, long length, string target)
+    {
+        await using var source = File.OpenRead(path);
+        source.Position = offset;
+        await using var destination = File.Create(target);
+        var buffer = new byte[1 << 20];
+        while (length > 0)
+        {
+            var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length)));
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            await destination.WriteAsync(buffer.AsMemory(0, read));
+            length -= read;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Text;
+
+namespace Tributary.Orchestrations.Processing.Text;
+
+/// <summary>
+/// The C# pass over a staged text chunk before DuckDB reads it: it numbers every record with its true line,
+/// skips blank lines, rejects records DuckDB could not attribute (wrong field count, unterminated quote,
+/// control characters in JSON lines) and, only when some record is dropped or a BOM leads, writes a clean
+/// copy so that DuckDB's n-th row is exactly the n-th kept record.
+/// </summary>
+public sealed class TextPrepass
+{
+    private const int BufferSize = 1 << 20;
+
+    public required string ReadPath { get; init; }
+    public required bool ReadHasHeaderLine { get; init; }
+    public required IReadOnlyList<string> Columns { get; init; }
+    public required RecordPositions Kept { get; init; }
+    public required List<PrepassReject> Rejects { get; init; }
+
+    /// <summary>Data records seen (kept + rejected here); blank lines and the header are not records.</summary>
+    public long DataRecords => Kept.Count + Rejects.Count;
+
+    /// <param name="expectedFields">Fields a CSV record must have; 0 for JSON lines.</param>
+    /// <param name="headerInChunk">True when the chunk's first non-blank record is the header line.</param>
+    public static TextPrepass Run(LocalChunk chunk, TextDialect dialect, bool headerInChunk, Func<string?, IReadOnlyList<string>> columnsOf, string cleanPath)
+    {
+        var all = new List<TextRecord>();
+        var scanner = new TextRecordScanner(dialect, chunk.FileOffset, chunk.FirstLine);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var startsWithBom = false;
+        var sawControl = false;
+        var isJson = dialect.Quote is null && dialect.Delimiter == (byte)'\n';
+        using (var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        {
+            long position = chunk.FileOffset;
+            int read;
+            while ((read = file.Read(buffer, 0, BufferSize)) > 0)
+            {
+                var span = buffer.AsSpan(0, read);
+                if (position == chunk.FileOffset && chunk.FileOffset == 0 && span.StartsWith(TextRecordScanner.ByteOrderMark))
+                {
+                    startsWithBom = true;
+                }
+
+                // The JSON line reader splits on this byte; a raw control character is invalid JSON anyway.
+                sawControl |= isJson && span.IndexOf((byte)0x1F) >= 0;
+                scanner.Feed(span, position, all.Add);
+
+                position += read;
+            }
+
+            scanner.Finish(position, all.Add);
+        }
+
+        ArrayPool<byte>.Shared.Return(buffer);
+
+        string? headerText = null;
+        var headerIndex = -1;
+        if (headerInChunk)
+        {
+            headerIndex = all.FindIndex(r => !r.Blank);
+            if (headerIndex >= 0)
+            {
+                headerText = ReadText(chunk, all[headerIndex]);
+            }
+        }
+
+        var columns = columnsOf(headerText);
+        var expectedFields = isJson ? 0 : columns.Count;
+        var kept = new RecordPositions();
+        var rejects = new List<PrepassReject>();
+        var dropped = startsWithBom;
+        var record = chunk.FirstRecord;
+        long cleanOffset = 0;
+        var fileEnd = chunk.FileOffset + new FileInfo(chunk.LocalPath).Length;
+        var endsWithNewLine = fileEnd == chunk.FileOffset || LastByte(chunk) == (byte)'\n';
+        for (var i = 0; i < all.Count; i++)
+        {
+            var r = all[i];
+            if (r.Blank || i == headerIndex)
+            {
+                dropped |= r.Blank;
+                continue;
+            }
+
+            var problem = r.UnclosedQuote ? "the record ends inside a quoted field (unterminated quote)"
+                : expectedFields > 0 && r.Fields != expectedFields ? $"expected {expectedFields} fields, found {r.Fields}"
+                : sawControl && ReadText(chunk, r).Contains('\u001f', StringComparison.Ordinal) ? "line is not valid JSON: it contains a raw control character"
+                : null;
+            if (problem is not null)
+            {
+                rejects.Add(new PrepassReject(r.Line, record++, r.Offset, checked((int)r.Length), problem));
+                dropped = true;
+                continue;
+            }
+
+            kept.Add(r.Line, record++, r.Offset, checked((int)r.Length), cleanOffset);
+            var bom = startsWithBom && r.Offset == 0 ? TextRecordScanner.ByteOrderMark.Length : 0;
+            cleanOffset += r.Length - bom + (r.End < fileEnd || endsWithNewLine ? 0 : 1);
+        }
+
+        if (!dropped)
+        {
+            // DuckDB reads the staged file itself: positions in it are the records' own.
+            var direct = new RecordPositions();
+            for (var i = 0; i < kept.Count; i++)
+            {
+                direct.Add(kept.Line(i), kept.Record(i), kept.Offset(i), kept.Length(i), kept.Offset(i) - chunk.FileOffset);
+            }
+
+            return new TextPrepass { ReadPath = chunk.LocalPath, ReadHasHeaderLine = headerIndex >= 0, Columns = columns, Kept = direct, Rejects = rejects };
+        }
+
+        WriteClean(chunk, kept, cleanPath);
+        return new TextPrepass { ReadPath = cleanPath, ReadHasHeaderLine = false, Columns = columns, Kept = kept, Rejects = rejects };
+    }
+
+    /// <summary>The record's text as it is in the file, without its line terminator (and without a leading BOM).</summary>
+    public static string ReadText(LocalChunk chunk, long offset, int length)
+    {
+        using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var bytes = new byte[length];
+        file.Position = offset - chunk.FileOffset;
+        file.ReadExactly(bytes);
+        var span = bytes.AsSpan();
+        if (offset == 0 && span.StartsWith(TextRecordScanner.ByteOrderMark))
+        {
+            span = span[TextRecordScanner.ByteOrderMark.Length..];
+        }
+
+        if (span.EndsWith("\n"u8))
+        {
+            span = span[..^1];
+        }
+
+        if (span.EndsWith("\r"u8))
+        {
+            span = span[..^1];
+        }
+
+        return Encoding.UTF8.GetString(span);
+    }
+
+    private static string ReadText(LocalChunk chunk, TextRecord record) => ReadText(chunk, record.Offset, checked((int)record.Length));
+
+    private static byte LastByte(LocalChunk chunk)
+    {
+        using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        file.Position = file.Length - 1;
+        return (byte)file.ReadByte();
+    }
+
+    /// <summary>Copies the kept records, in order, to a file of their own (BOM removed, last newline added).</summary>
+    private static void WriteClean(LocalChunk chunk, RecordPositions kept, string cleanPath)
+    {
+        using var source = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        using var target = new FileStream(cleanPath, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            for (var i = 0; i < kept.Count; i++)
+            {
+                var offset = kept.Offset(i);
+                long remaining = kept.Length(i);
+                if (offset == 0 && remaining >= 3)
+                {
+                    source.Position = 0;
+                    var head = new byte[3];
+                    source.ReadExactly(head);
+                    if (head.AsSpan().SequenceEqual(TextRecordScanner.ByteOrderMark))
+                    {
+                        offset += 3;
+                        remaining -= 3;
+                    }
+                }
+
+                source.Position = offset - chunk.FileOffset;
+                byte last = 0;
+                while (remaining > 0)
+                {
+                    var n = source.Read(buffer, 0, (int)Math.Min(remaining, BufferSize));
+                    target.Write(buffer, 0, n);
+                    last = buffer[n - 1];
+                    remaining -= n;
+                }
+
+                if (last != (byte)'\n')
+                {
+                    target.WriteByte((byte)'\n');
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+/// <summary>A record the pre-pass rejected before DuckDB saw it.</summary>
+public sealed record PrepassReject(long Line, long Record, long Offset, int Length, string Reason);

@@ -1,0 +1,89 @@
+using Microsoft.DurableTask;
+using Tributary.Orchestrations.Aggregation;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Engines;
+using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Orchestrators;
+
+namespace Tributary.Orchestrations.Tests.Orchestrators;
+
+/// <summary>
+/// The real <see cref="IngestOrchestrator"/> and <see cref="PrepareDatabricksRunActivity"/> on the in-memory Durable Task
+/// engine; the storage and Databricks activities are doubles registered under their real names. One host per test class.
+/// </summary>
+public sealed class DatabricksMonitorHost : IAsyncLifetime
+{
+    public const string Dataset = "taxi";
+    public const string StorageRoot = "abfss://{container}@acct.dfs.core.windows.net";
+
+    public ScriptedDatabricks Databricks { get; } = new();
+
+    public DatasetCatalog Catalog { get; } = new(Path.Combine(RepoRoot(), "datasets"));
+
+    public DurableTaskTestHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var sim = Databricks;
+        Host = await DurableTaskTestHost.StartAsync(
+            registry =>
+            {
+                registry.AddOrchestrator<IngestOrchestrator>();
+                registry.AddActivity<PrepareDatabricksRunActivity>();
+                registry.AddActivityFunc<IngestRequest, RunPlan>(nameof(PlanRunActivity), (_, request) =>
+                    new RunPlan([new ChunkSpec(request.RunId, request.Dataset, 0, request.Inputs[0], "csv")], [], AggregationEngines.Databricks, 0.05));
+                registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), (_, chunk) =>
+                    new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-00000.parquet", null, 0.01));
+                registry.AddActivityFunc<StartDatabricksRunInput, StartDatabricksRunOutput>(nameof(StartDatabricksRunActivity), (_, input) => sim.Start(input));
+                registry.AddActivityFunc<EngineRunRecord, string>(nameof(RecordEngineRunActivity), (_, record) =>
+                {
+                    sim.Records.Add(record);
+                    return $"tributary-state/engine-runs/{record.RunId}.json";
+                });
+                registry.AddActivityFunc<DatabricksRunRef, DatabricksRunOutcome>(nameof(GetDatabricksRunActivity), (_, run) => sim.Get(run));
+                registry.AddActivityFunc<DatabricksRunRef, bool>(nameof(CancelDatabricksRunActivity), (_, run) =>
+                {
+                    sim.Cancels.Add(run.DatabricksRunId);
+                    return true;
+                });
+                registry.AddActivityFunc<CollectDatabricksResultInput, AggregationOutcome>(nameof(CollectDatabricksResultActivity), (_, input) =>
+                    new AggregationOutcome(AggregationEngines.Databricks, input.DatabricksRunId.ToString(System.Globalization.CultureInfo.InvariantCulture), input.RunPageUrl, 42,
+                        [$"results/{input.Dataset}/run={input.RunId}/aggregate/part-00000.parquet", $"results/{input.Dataset}/run={input.RunId}/summary.json"], "SUCCESS", input.Message));
+                registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
+                {
+                    sim.Committed[manifest.RunId] = manifest;
+                    return $"results/{manifest.Dataset}/run={manifest.RunId}/_manifest.json";
+                });
+            },
+            new DurableTaskTestHostOptions
+            {
+                ConfigureServices = services =>
+                {
+                    services.AddSingleton(Catalog);
+                    services.AddSingleton(new DatabricksAggregationSettings(true, StorageRoot));
+                },
+            });
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    public static IngestRequest Request(string runId) =>
+        new(runId, Dataset, [new BlobReference("incoming", $"{Dataset}/{runId}.csv", "\"0x1\"", 100)]);
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Functions.sln not found above the test output folder.");
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Orchestrators;
+
+namespace Tributary.Orchestrations.Tests.Orchestrators;
+
+/// <summary>
+/// The ingest orchestrator's logic on the in-memory engine, with recording activities under the real names.
+/// </summary>
+public sealed class IngestOrchestratorTests
+{
+    private static readonly BlobReference Input = new("incoming", "taxi/a.csv", "etag", 10);
+
+    [Fact]
+    public async Task Fans_out_every_chunk_within_the_cap_then_aggregates_and_commits_the_manifest_last()
+    {
+        var activities = new RecordingActivities(chunks: 6);
+        var manifest = await RunAsync(activities, maxInFlight: 1);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(6, manifest.Chunks.Count);
+        Assert.Equal(1, activities.MaxConcurrentChunks);
+        Assert.Equal(new RunTotals(600, 594, 6, 0), manifest.Totals);
+        Assert.Equal(["plan", .. Enumerable.Repeat("chunk", 6), "aggregate", "commit"], activities.Calls);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"curated/p{i}"), activities.AggregatedParts);
+        Assert.Equal(manifest.Totals, Assert.Single(activities.Committed).Totals);
+    }
+
+    [Fact]
+    public async Task A_rejected_share_above_the_tolerance_fails_the_run_without_aggregating_but_keeps_its_manifest()
+    {
+        var activities = new RecordingActivities(chunks: 2, rejectedPerChunk: 20, tolerance: 0.05);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Failed, manifest.Status);
+        Assert.Contains("above the dataset's tolerance", manifest.Error);
+        Assert.DoesNotContain("aggregate", activities.Calls);
+        Assert.Equal("commit", activities.Calls[^1]);
+        Assert.Equal(40, manifest.Totals.RowsRejected);
+    }
+
+    [Fact]
+    public async Task A_chunk_that_keeps_failing_fails_the_run_with_a_committed_manifest_naming_the_cause()
+    {
+        var activities = new RecordingActivities(chunks: 3, failingChunk: 1);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Failed, manifest.Status);
+        Assert.Contains(nameof(ProcessChunkActivity), manifest.Error);
+        Assert.Contains("disk on fire", manifest.Error);
+        Assert.Single(activities.Committed);
+    }
+
+    [Fact]
+    public async Task A_quarantined_file_is_listed_and_left_out_of_the_aggregation()
+    {
+        var activities = new RecordingActivities(chunks: 3, quarantinedChunk: 2);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal("not gzip", Assert.Single(manifest.QuarantinedFiles).Reason);
+        Assert.Equal(["curated/p0", "curated/p1"], activities.AggregatedParts);
+    }
+
+    private static async Task<RunManifest> RunAsync(RecordingActivities activities, int maxInFlight = 4)
+    {
+        await using var host = await DurableTaskTestHost.StartAsync(activities.Register);
+        var request = new IngestRequest("run-1", "taxi", [Input], MaxChunksInFlight: maxInFlight);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(IngestOrchestrator), request);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var metadata = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        return metadata.ReadOutputAs<RunManifest>()!;
+    }
+
+    private sealed class RecordingActivities(int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1)
+    {
+        private readonly ConcurrentQueue<string> calls = new();
+        private int inFlight;
+
+        public List<string> Calls => [.. calls];
+        public int MaxConcurrentChunks { get; private set; }
+        public List<string> AggregatedParts { get; private set; } = [];
+        public ConcurrentBag<RunManifest> Committed { get; } = [];
+
+        public void Register(DurableTaskRegistry registry)
+        {
+            registry.AddOrchestrator<IngestOrchestrator>();
+            registry.AddActivityFunc<IngestRequest, RunPlan>(nameof(PlanRunActivity), (_, request) =>
+            {
+                calls.Enqueue("plan");
+                var specs = Enumerable.Range(0, chunks).Select(i => new ChunkSpec(request.RunId, request.Dataset, i, Input, "csv")).ToList();
+                return new RunPlan(specs, [], "duckdb", tolerance);
+            });
+            registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), async (_, chunk) =>
+            {
+                calls.Enqueue("chunk");
+                var now = Interlocked.Increment(ref inFlight);
+                MaxConcurrentChunks = Math.Max(MaxConcurrentChunks, now);
+                await Task.Delay(50);
+                Interlocked.Decrement(ref inFlight);
+                if (chunk.Index == failingChunk)
+                {
+                    throw new IOException("disk on fire");
+                }
+
+                return chunk.Index == quarantinedChunk
+                    ? new ChunkResult(chunk.Index, chunk.Input, null, null, 0, 0, 0, null, "rejected/files/x", 0.1, "not gzip")
+                    : new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1);
+            });
+            registry.AddActivityFunc<AggregationRequest, AggregationOutcome>(nameof(AggregateWithDuckDbActivity), (_, request) =>
+            {
+                calls.Enqueue("aggregate");
+                AggregatedParts = [.. request.CuratedParts];
+                return new AggregationOutcome("duckdb", null, null, 3, ["results/a"], "SUCCESS");
+            });
+            registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
+            {
+                calls.Enqueue("commit");
+                Committed.Add(manifest);
+                return "results/m";
+            });
+        }
+    }
+}
