@@ -1,11 +1,14 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Api;
+
+namespace Tributary.Functions.Backfill;
 
 /// <summary>
 /// Reads a backfill-requests message (JSON) into a <see cref="BackfillRequest"/>, or says precisely why it
-/// cannot. Both hosts' queue listeners call this before <see cref="IRunsApi.StartBackfillAsync"/>.
+/// cannot, before <see cref="IRunsApi.StartBackfillAsync"/>. Host-side until the core's own backfill message
+/// handling (branch api) is on main; then the queue adapter calls that instead and this goes.
 /// </summary>
 public static partial class BackfillRequestParser
 {
