@@ -19,20 +19,20 @@ public sealed class IncomingBlobFunctions(IServiceProvider services, ILogger<Inc
     public const string Path = BlobContainers.Incoming + "/{dataset}/{name}";
 
     [Function(FunctionNames.IncomingBlob)]
-    public Task<IntakeOutcome> IncomingBlob(
+    public Task IncomingBlob(
         [BlobTrigger(Path, Connection = AppSettings.TributaryStorage)] BlobClient blob,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
         SubmitAsync(blob, client, cancellationToken);
 
     [Function(FunctionNames.IncomingBlobEventGrid)]
-    public Task<IntakeOutcome> IncomingBlobEventGrid(
+    public Task IncomingBlobEventGrid(
         [BlobTrigger(Path, Source = BlobTriggerSource.EventGrid, Connection = AppSettings.TributaryStorage)] BlobClient blob,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
         SubmitAsync(blob, client, cancellationToken);
 
-    private async Task<IntakeOutcome> SubmitAsync(BlobClient blob, DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task SubmitAsync(BlobClient blob, DurableTaskClient client, CancellationToken cancellationToken)
     {
         // The trigger hands over a name; the version (ETag) and size come from the blob itself.
         var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
@@ -46,6 +46,5 @@ public sealed class IncomingBlobFunctions(IServiceProvider services, ILogger<Inc
         }
 
         logger.LogInformation("Blob {Blob} ({ETag}): run {RunId} {Decision}", blob.Name, properties.ETag, outcome.RunId, outcome.Decision);
-        return outcome;
     }
 }
