@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Tributary.Orchestrations.Aggregation;
-using YamlDotNet.Serialization;
 
 namespace Tributary.Orchestrations.Datasets;
 
@@ -32,20 +31,24 @@ public static partial class DatasetDefinitionLoader
         }
 
         var isYaml = Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
-        return Parse(isYaml ? YamlToJson(path, text) : text, path);
+        return Parse(isYaml ? ReadYaml(path, text) : DefinitionSource.FromJson(text), path);
     }
 
-    public static DatasetDefinition Parse(string json, string source)
+    public static DatasetDefinition Parse(string json, string source) => Parse(DefinitionSource.FromJson(json), source);
+
+    /// <summary>Deserializes and validates; every error names the source, the line and the path.</summary>
+    public static DatasetDefinition Parse(DefinitionSource text, string source)
     {
         DatasetDefinition? definition;
         try
         {
-            definition = JsonSerializer.Deserialize<DatasetDefinition>(json, JsonOptions);
+            definition = JsonSerializer.Deserialize<DatasetDefinition>(text.Json, JsonOptions);
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $"line {line + 1}, path {ex.Path}" : $"path {ex.Path}";
-            throw new DatasetDefinitionException($"{source}: {where}: {FirstSentence(ex.Message)}", ex);
+            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "(root)" : ex.Path[2..];
+            var line = text.LineOf(path) ?? (ex.LineNumber is { } jsonLine ? (int)jsonLine + 1 : null);
+            throw new DatasetDefinitionException($"{source}: {(line is null ? "" : $"line {line}, ")}{path}: {FirstSentence(ex.Message)}", ex);
         }
 
         if (definition is null)
@@ -54,7 +57,7 @@ public static partial class DatasetDefinitionLoader
         }
 
         definition = definition with { SourceFile = source };
-        var errors = Validate(definition).ToList();
+        var errors = Validate(definition).Select(error => WithLine(text, error)).ToList();
         if (errors.Count > 0)
         {
             throw new DatasetDefinitionException($"{source}: {string.Join("; ", errors)}");
@@ -167,18 +170,24 @@ public static partial class DatasetDefinitionLoader
         }
     }
 
-    private static string YamlToJson(string path, string yaml)
+    private static DefinitionSource ReadYaml(string path, string yaml)
     {
         try
         {
-            var graph = new DeserializerBuilder().Build().Deserialize<object?>(yaml);
-            var json = new SerializerBuilder().JsonCompatible().Build().Serialize(graph);
-            return json;
+            return DefinitionSource.FromYaml(yaml);
         }
         catch (YamlDotNet.Core.YamlException ex)
         {
             throw new DatasetDefinitionException($"{path}: line {ex.Start.Line}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>"schema.columns[1].type: ..." becomes "line 12, schema.columns[1].type: ...".</summary>
+    private static string WithLine(DefinitionSource text, string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        var line = colon > 0 ? text.LineOf(error[..colon]) : null;
+        return line is null ? error : $"line {line}, {error}";
     }
 
     private static bool IsValidRegex(string pattern)

@@ -74,7 +74,12 @@ public sealed class IngestOrchestratorTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var metadata = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
-        return metadata.ReadOutputAs<RunManifest>()!;
+        var manifest = metadata.ReadOutputAs<RunManifest>()!;
+
+        // Progress is published as custom status; at the end every chunk is done.
+        var progress = metadata.ReadCustomStatusAs<RunProgress>()!;
+        Assert.Equal(new RunProgress("done", manifest.Chunks.Count, manifest.Chunks.Count), progress);
+        return manifest;
     }
 
     private sealed class RecordingActivities(int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1)
