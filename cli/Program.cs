@@ -7,6 +7,8 @@ var root = new RootCommand("Tributary: files land in storage, durable parallel p
     ServeCommand.Create(),
     DropCommand.Create(),
     RunsCommand.Create(),
+    RerunCommand.Create(),
+    BackfillCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -22,6 +22,20 @@ public sealed class PipelineOptions
     /// <summary>How long an intake claim without an orchestration is left to its owner before another intake takes it over.</summary>
     public TimeSpan IntakeClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Batch window of datasets whose definition has no batch section; the default is one run per blob.</summary>
+    public Batching.BatchWindow Batch { get; set; } = Batching.BatchWindow.None;
+
+    /// <summary>Blobs a backfill lists per page (one listing activity each).</summary>
+    public int BackfillPageSize { get; set; } = 500;
+
+    /// <summary>Pages a backfill generation handles before ContinueAsNew, which keeps its history bounded.</summary>
+    public int BackfillPagesPerGeneration { get; set; } = 4;
+
+    /// <summary>Defaults of a backfill request that leaves them out.</summary>
+    public int BackfillBatchSize { get; set; } = 100;
+
+    public int BackfillMaxParallel { get; set; } = 4;
+
     /// <summary>
     /// Deployment-wide aggregation engine (<c>duckdb</c> or <c>databricks</c>); when set it overrides every dataset's
     /// <c>aggregation.engine</c>. Null: each dataset decides.

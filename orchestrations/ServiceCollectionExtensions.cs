@@ -3,6 +3,8 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Batching;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Datasets;
@@ -83,10 +85,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FileQuarantine>();
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<DuckDbAggregationEngine>();
+        services.AddSingleton<VersionClaims>();
+        services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
+        services.AddSingleton<ArrivalBatcher>();
         services.AddSingleton<Runs.RunCatalog>();
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();
+
+        // Needs a DurableTaskClient from the host; the Functions app builds one per call instead (see RunsApi).
+        services.AddSingleton<IRunsApi, RunsApi>();
+        services.AddSingleton<BackfillQueueProcessor>();
         return services;
     }
 

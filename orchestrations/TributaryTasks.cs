@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Backfill;
 using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Orchestrators;
 
@@ -8,7 +9,7 @@ namespace Tributary.Orchestrations;
 /// <summary>Every orchestrator and activity of the core, for hosts to register with their worker.</summary>
 public static class TributaryTasks
 {
-    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(IngestOrchestrator)];
+    public static readonly IReadOnlyList<Type> Orchestrators = [typeof(IngestOrchestrator), typeof(BackfillOrchestrator)];
 
     public static readonly IReadOnlyList<Type> Activities =
     [
@@ -22,6 +23,7 @@ public static class TributaryTasks
         typeof(CancelDatabricksRunActivity),
         typeof(CollectDatabricksResultActivity),
         typeof(CommitRunActivity),
+        typeof(ListBackfillPageActivity),
     ];
 
     public static void Register(DurableTaskRegistry registry)

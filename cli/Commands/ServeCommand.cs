@@ -1,18 +1,26 @@
 using System.CommandLine;
+using Tributary.Cli.Api;
 using Tributary.Cli.Hosting;
 
 namespace Tributary.Cli.Commands;
 
-/// <summary>`tributary serve`: the standalone host (blob watcher + worker) until Ctrl+C or SIGTERM.</summary>
+/// <summary>
+/// `tributary serve [--api-port N]`: the standalone host (blob watcher, batch windows, backfill queue, worker) and
+/// its HTTP API on 127.0.0.1, until Ctrl+C or SIGTERM.
+/// </summary>
 public static class ServeCommand
 {
     public static Command Create()
     {
-        var command = new Command("serve", "Run the host: watch incoming/ and process every new blob until Ctrl+C.");
-        command.SetAction(async (_, cancellationToken) =>
+        var apiPort = new Option<int?>("--api-port") { Description = "Loopback port of the HTTP API (default Tributary:Api:Port, 7080; 0 = any free port)." };
+        var command = new Command("serve", "Run the host: watch incoming/, process every new blob and serve the runs API until Ctrl+C.") { apiPort };
+        command.SetAction(async (parse, cancellationToken) =>
         {
             using var cli = new CliContext(LogLevel.Information, cancellationToken);
             await using var host = await TributaryHost.StartAsync(cli.Configuration, watch: true, cli.LoggerFactory, CliContext.Say, cli.Shutdown);
+            var options = cli.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
+            options.Port = parse.GetValue(apiPort) ?? options.Port;
+            await using var api = await StartApiAsync(host, options, cli);
             Console.WriteLine("tributary: serving; press Ctrl+C to stop.");
             try
             {
@@ -26,5 +34,26 @@ public static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The API is an extra: when its port is taken, the host still processes files and says why there is no API.</summary>
+    private static async Task<ApiServer?> StartApiAsync(TributaryHost host, ApiOptions options, CliContext cli)
+    {
+        try
+        {
+            var api = await ApiServer.StartAsync(host.Services, options, cli.LoggerFactory, cli.Shutdown);
+            Console.WriteLine($"tributary: api at {api.Address} (OpenAPI: {api.Address}openapi/v1.json)");
+            if (options.Keys.Count == 0)
+            {
+                Console.WriteLine("tributary: no API keys configured (Tributary:Api:Keys); every API call is refused.");
+            }
+
+            return api;
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"tributary: the API did not start on 127.0.0.1:{options.Port}: {ex.Message}; serving without it.");
+            return null;
+        }
     }
 }

@@ -49,15 +49,16 @@ public sealed partial class AzuriteServer : IAsyncDisposable
                  {
                      entry, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
-                     "--location", dataFolder, "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                     "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                  })
         {
             start.ArgumentList.Add(arg);
         }
 
-        if (inMemory)
+        // Azurite 3.37 refuses --inMemoryPersistence together with --location.
+        foreach (var arg in inMemory ? ["--inMemoryPersistence"] : new[] { "--location", dataFolder })
         {
-            start.ArgumentList.Add("--inMemoryPersistence");
+            start.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started");

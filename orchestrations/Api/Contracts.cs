@@ -1,3 +1,4 @@
+using Tributary.Orchestrations.Backfill;
 using Tributary.Orchestrations.Models;
 using Tributary.Orchestrations.Runs;
 
@@ -22,8 +23,8 @@ public sealed record BackfillRequest(
 /// <summary>Answer of rerun, reprocess and backfill: the orchestration that was started.</summary>
 public sealed record RunAccepted(string RunId, string Dataset, string Status, string? RerunOf = null, string? StatusUrl = null);
 
-/// <summary>GET /api/runs/{runId}.</summary>
-public sealed record RunStatusResponse(string RunId, string Dataset, string Status, RunProgress? Progress, RunManifest? Manifest);
+/// <summary>GET /api/runs/{runId}. For a backfill (ids backfill-...), <see cref="Backfill"/> has its progress.</summary>
+public sealed record RunStatusResponse(string RunId, string Dataset, string Status, RunProgress? Progress, RunManifest? Manifest, BackfillProgress? Backfill = null);
 
 /// <summary>GET /api/runs?dataset=&amp;status=&amp;top=&amp;continuation=.</summary>
 public sealed record RunListResponse(IReadOnlyList<RunSummary> Runs, string? Continuation);

@@ -14,6 +14,9 @@ public sealed record DatasetDefinition
 
     public required AggregationSpec Aggregation { get; init; }
 
+    /// <summary>How arrivals are grouped into runs; absent = the pipeline's default (Tributary:Batch).</summary>
+    public Batching.BatchWindow? Batch { get; init; }
+
     /// <summary>Where this definition was loaded from, for error messages.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? SourceFile { get; init; }

@@ -94,6 +94,11 @@ public static partial class DatasetDefinitionLoader
             yield return "failureTolerance: must be between 0 and 1";
         }
 
+        foreach (var problem in definition.Batch?.Problems("batch") ?? [])
+        {
+            yield return problem;
+        }
+
         var columns = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
         for (var i = 0; i < definition.Schema.Columns.Count; i++)
         {

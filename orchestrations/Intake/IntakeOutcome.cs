@@ -10,6 +10,9 @@ public enum IntakeDecision
 
     /// <summary>Another intake claimed the run moments ago and is starting it; ask again later.</summary>
     ClaimedElsewhere,
+
+    /// <summary>The version waits in its dataset's batch window; its run starts when the window is sealed (no run id yet).</summary>
+    Queued,
 }
 
 public sealed record IntakeOutcome(string RunId, IntakeDecision Decision);

@@ -3,6 +3,8 @@ using Azure;
 using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Batching;
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Models;
 using Tributary.Orchestrations.Orchestrators;
 using Tributary.Orchestrations.Storage;
@@ -13,17 +15,54 @@ namespace Tributary.Orchestrations.Intake;
 /// Starts runs exactly once. The engine silently restarts an instance id that already exists, so intake
 /// first wins a claim blob (create-if-absent) and only the winner schedules. Every host's trigger calls this.
 /// </summary>
-public sealed class RunIntake(BlobStore store, DurableTaskClient client, PipelineOptions options, ILogger<RunIntake> logger)
+public sealed class RunIntake(
+    BlobStore store,
+    DurableTaskClient client,
+    PipelineOptions options,
+    VersionClaims versions,
+    ArrivalRecords arrivals,
+    DatasetCatalog catalog,
+    ILogger<RunIntake> logger)
 {
-    private const string ScheduledMetadataKey = "scheduled";
+    public const string ScheduledMetadataKey = "scheduled";
 
-    /// <summary>Takes in one blob version that arrived under incoming/{dataset}/...</summary>
-    public Task<IntakeOutcome> SubmitBlobAsync(string blobName, string etag, long size, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Takes in one blob version that arrived under incoming/{dataset}/... With the dataset's batch window off, the
+    /// version gets its own run (id from <see cref="RunIds.ForBlob"/>); with it on, it waits in the window and the
+    /// <see cref="Batching.ArrivalBatcher"/> seals it into a run. Either way a version lands in one run only.
+    /// </summary>
+    public async Task<IntakeOutcome> SubmitBlobAsync(string blobName, string etag, long size, CancellationToken cancellationToken = default)
     {
         var dataset = StorageLayout.DatasetOf(blobName) ?? RunIds.UnassignedDataset;
         var input = new BlobReference(BlobContainers.Incoming, blobName, etag.Trim('"'), size);
-        var request = new IngestRequest(RunIds.ForBlob(dataset, blobName, input.ETag), dataset, [input], MaxChunksInFlight: options.MaxChunksInFlight);
-        return StartAsync(request, cancellationToken);
+        if (WindowOf(dataset).IsEnabled)
+        {
+            return await arrivals.AddAsync(dataset, input, DateTimeOffset.UtcNow, cancellationToken);
+        }
+
+        var runId = RunIds.ForBlob(dataset, blobName, input.ETag);
+        var version = await versions.ClaimAsync(dataset, input, runId, cancellationToken);
+        if (version.Owner != runId)
+        {
+            // Taken by a batch window or a backfill already (owner null: still waiting in a window).
+            return new IntakeOutcome(version.Owner ?? string.Empty, version.Owner is null ? IntakeDecision.Queued : IntakeDecision.AlreadyStarted);
+        }
+
+        return await StartAsync(new IngestRequest(runId, dataset, [input], MaxChunksInFlight: options.MaxChunksInFlight), cancellationToken);
+    }
+
+    /// <summary>The batch window of a dataset: its definition's, else the pipeline default; none for unknown or invalid datasets.</summary>
+    public BatchWindow WindowOf(string dataset)
+    {
+        try
+        {
+            var definition = catalog.Find(dataset);
+            return definition is null ? BatchWindow.None : definition.Batch ?? options.Batch;
+        }
+        catch (DatasetDefinitionException)
+        {
+            return BatchWindow.None;
+        }
     }
 
     public async Task<IntakeOutcome> StartAsync(IngestRequest request, CancellationToken cancellationToken = default)

@@ -34,6 +34,53 @@ public sealed class RunCatalog(BlobStore store)
         return runs.OrderByDescending(r => r.ClaimedAt).ToList();
     }
 
+    /// <summary>
+    /// One page of runs in run-id order, resuming after the run named by <paramref name="continuation"/> (an
+    /// opaque token from the previous page; null when there are no more). Throws FormatException on a bad token.
+    /// </summary>
+    public async Task<(IReadOnlyList<RunSummary> Runs, string? Continuation)> ListPageAsync(
+        string? dataset, string? status, int top, string? continuation, CancellationToken cancellationToken = default)
+    {
+        var after = continuation is null ? null : ContinuationToken.Decode(continuation);
+        var runs = new List<RunSummary>();
+        string? last = null;
+        var state = store.Service.GetBlobContainerClient(BlobContainers.State);
+        if (!await state.ExistsAsync(cancellationToken))
+        {
+            return (runs, null);
+        }
+
+        // Run ids start with their dataset, so a dataset filter narrows the listing itself.
+        var prefix = dataset is null ? "intake/" : $"intake/{dataset}-";
+        await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken))
+        {
+            if (after is not null && string.CompareOrdinal(blob.Name, after) <= 0)
+            {
+                continue;
+            }
+
+            if (runs.Count == top)
+            {
+                return (runs, ContinuationToken.Encode(last!));
+            }
+
+            var claim = await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, blob.Name, cancellationToken);
+            if (claim is null || (dataset is not null && claim.Request.Dataset != dataset))
+            {
+                continue;
+            }
+
+            var summary = await SummarizeAsync(claim, cancellationToken);
+            if (status is null || string.Equals(summary.Status, status, StringComparison.OrdinalIgnoreCase))
+            {
+                runs.Add(summary);
+                last = blob.Name;
+            }
+        }
+
+        return (runs, null);
+    }
+
     public async Task<IntakeClaim?> FindClaimAsync(string runId, CancellationToken cancellationToken = default) =>
         await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, StorageLayout.IntakeClaim(runId), cancellationToken);
 

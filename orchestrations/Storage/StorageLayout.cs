@@ -34,6 +34,22 @@ public static class StorageLayout
 
     public static string IntakeClaim(string runId) => $"intake/{runId}.json";
 
+    /// <summary>Which run owns one blob version (create-if-absent: a version lands in one run only).</summary>
+    public static string VersionClaim(string dataset, string versionHash) => $"versions/{dataset}/{versionHash}.json";
+
+    /// <summary>Pending arrivals of a batched dataset; removed once their window is sealed into a run.</summary>
+    public static string ArrivalsPrefix(string dataset) => $"arrivals/{dataset}/";
+
+    public static string Arrival(string dataset, string versionHash) => $"{ArrivalsPrefix(dataset)}{versionHash}.json";
+
+    /// <summary>A sealed batch window: its inputs are written down before its run is scheduled.</summary>
+    public static string BatchClaimsPrefix(string dataset) => $"batches/{dataset}/";
+
+    public static string BatchClaim(string dataset, string batchId) => $"{BatchClaimsPrefix(dataset)}{batchId}.json";
+
+    /// <summary>Leased while one batcher seals a dataset's windows, so two hosts never seal the same arrivals.</summary>
+    public static string BatcherLock(string dataset) => $"locks/batcher-{dataset}";
+
     /// <summary>The dataset is the first folder of an incoming blob name: <c>{dataset}/...</c>.</summary>
     public static string? DatasetOf(string incomingBlobName)
     {

@@ -1,0 +1,16 @@
+namespace Tributary.Cli.Api;
+
+/// <summary>The standalone host's HTTP API (section Tributary:Api).</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Tributary:Api";
+
+    /// <summary>Loopback port; 0 picks a free one.</summary>
+    public int Port { get; set; } = 7080;
+
+    /// <summary>Accepted keys, sent as X-Api-Key or Authorization: Bearer. None configured: every call is refused.</summary>
+    public List<string> Keys { get; set; } = [];
+
+    /// <summary>Largest request body accepted; larger ones get 413.</summary>
+    public long MaxBodyBytes { get; set; } = 64 * 1024;
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Client;
+using Tributary.Orchestrations.Api;
+
+namespace Tributary.Cli.Api;
+
+/// <summary>
+/// The standalone host's HTTP API on loopback: minimal APIs over the core's <see cref="IRunsApi"/>, API-key
+/// authentication, Problem Details for every error, body size limit, and the OpenAPI document at /openapi/v1.json.
+/// </summary>
+public sealed class ApiServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private ApiServer(WebApplication app, Uri address)
+    {
+        this.app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ApiServer> StartAsync(IServiceProvider core, ApiOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(core.GetRequiredService<IRunsApi>());
+        builder.Services.AddSingleton(core.GetRequiredService<DurableTaskClient>());
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Tributary runs API";
+            document.Info.Description = "Reruns, reprocessing (backfills over HTTP), run status and cancellation. Send an API key as X-Api-Key or Authorization: Bearer.";
+            return Task.CompletedTask;
+        }));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, options.Port);
+
+            // The endpoints enforce MaxBodyBytes with a Problem Details answer; this is the server's backstop.
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes * 2;
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyAuthentication>();
+        app.MapOpenApi();
+        app.MapRunsApi();
+        await app.StartAsync(cancellationToken);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ApiServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await app.StopAsync(timeout.Token);
+        await app.DisposeAsync();
+    }
+}

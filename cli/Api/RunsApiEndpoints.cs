@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tributary.Orchestrations.Api;
+
+namespace Tributary.Cli.Api;
+
+/// <summary>The runs API as minimal-API endpoints: HTTP in, a call of the core's <see cref="IRunsApi"/>, HTTP out.</summary>
+public static class RunsApiEndpoints
+{
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static void MapRunsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("runs");
+
+        api.MapPost("/runs/{runId}/rerun", async (string runId, IRunsApi runs, CancellationToken ct) => ToHttp(await runs.RerunAsync(runId, ct)))
+            .WithName("RerunRun").WithSummary("Start a new run over the same blob versions, linked to the original.")
+            .Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+
+        api.MapPost("/datasets/{dataset}/reprocess", async (string dataset, HttpRequest request, IRunsApi runs, ApiOptions options, CancellationToken ct) =>
+            {
+                var (body, problem) = await ReadBodyAsync<ReprocessRequest>(request, options.MaxBodyBytes, ct);
+                return problem is not null ? ToHttp(problem) : ToHttp(await runs.ReprocessAsync(dataset, body ?? new ReprocessRequest(), ct));
+            })
+            .WithName("ReprocessDataset").WithSummary("Reprocess the dataset's blobs that match (a backfill started over HTTP).")
+            .Accepts<ReprocessRequest>("application/json")
+            .Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(413);
+
+        api.MapGet("/runs/{runId}", async (string runId, IRunsApi runs, CancellationToken ct) => ToHttp(await runs.GetRunAsync(runId, ct)))
+            .WithName("GetRun").WithSummary("A run's (or a backfill's) status, progress and manifest.")
+            .Produces<RunStatusResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+
+        api.MapGet("/runs", async (string? dataset, string? status, string? top, string? continuation, IRunsApi runs, CancellationToken ct) =>
+            {
+                int? count = null;
+                if (top is not null)
+                {
+                    if (!int.TryParse(top, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                    {
+                        return ToHttp(ApiProblem.BadRequest($"top: '{ApiValidation.Shown(top)}' is not a number", ApiValidation.Errors(("top", "not a number"))));
+                    }
+
+                    count = parsed;
+                }
+
+                return ToHttp(await runs.ListRunsAsync(dataset, status, count, continuation, ct));
+            })
+            .WithName("ListRuns").WithSummary("Runs, a page at a time; filter by dataset and status.")
+            .Produces<RunListResponse>().ProducesProblem(400).ProducesProblem(401);
+
+        api.MapPost("/runs/{runId}/cancel", async (string runId, IRunsApi runs, CancellationToken ct) => ToHttp(await runs.CancelRunAsync(runId, ct)))
+            .WithName("CancelRun").WithSummary("Stop a run (and its Databricks run, if one is in flight).")
+            .Produces<RunStatusResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+    }
+
+    public static IResult ToHttp<T>(ApiResult<T> result) => result.Problem is { } problem
+        ? ToHttp(problem)
+        : result.Status == StatusCodes.Status202Accepted && result.Value is RunAccepted accepted
+            ? Results.Accepted(accepted.StatusUrl, accepted)
+            : Results.Json(result.Value, statusCode: result.Status);
+
+    public static IResult ToHttp(ApiProblem problem) => Results.Problem(
+        detail: problem.Detail,
+        statusCode: problem.Status,
+        title: problem.Title,
+        extensions: problem.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = problem.Errors });
+
+    /// <summary>Reads a JSON body within the size limit: 413 when over it, 400 with the parser's reason when malformed; no body is null.</summary>
+    private static async Task<(T? Body, ApiProblem? Problem)> ReadBodyAsync<T>(HttpRequest request, long limit, CancellationToken cancellationToken)
+        where T : class
+    {
+        var tooLarge = ApiProblem.TooLarge($"the request body is larger than {limit} bytes");
+        if (request.ContentLength > limit)
+        {
+            return (null, tooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        try
+        {
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return (null, tooLarge);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, tooLarge);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var body = JsonSerializer.Deserialize<T>(buffer.ToArray(), BodyJson);
+            return (body, null);
+        }
+        catch (JsonException ex)
+        {
+            var reason = ex.Message.Split(" Path:")[0];
+            return (null, ApiProblem.BadRequest($"the body is not valid JSON for this request: {reason} (at {ex.Path ?? "$"})", ApiValidation.Errors(("body", reason))));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Tributary.Orchestrations.Batching;
+
+namespace Tributary.Cli.Hosting;
+
+/// <summary>The standalone host's timer for batch windows: asks the core's <see cref="ArrivalBatcher"/> to seal what is due.</summary>
+public sealed class BatchSealer(ArrivalBatcher batcher, WatcherOptions options, ILogger<BatchSealer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.PollInterval);
+        do
+        {
+            try
+            {
+                await batcher.SealDueWindowsAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Whatever was not finished is finished on the next pass.
+                logger.LogError(ex, "Sealing batch windows failed; retrying");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

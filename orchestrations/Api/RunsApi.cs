@@ -1,0 +1,315 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Backfill;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Engines;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Orchestrations.Api;
+
+/// <summary>
+/// The runs API's behaviour, shared by every host. Runs are known by their intake claims and manifests in storage,
+/// backfills (ids backfill-...) by their orchestration. Hosts without a DI-registered DurableTaskClient (the
+/// Functions app binds one per call) build it with ActivatorUtilities.CreateInstance&lt;RunsApi&gt;(services, client).
+/// </summary>
+public sealed class RunsApi(
+    DurableTaskClient client,
+    RunCatalog catalog,
+    RunIntake intake,
+    DatasetCatalog datasets,
+    BlobStore store,
+    QueueServiceClient queues,
+    IEngineRunCanceller engineCanceller,
+    PipelineOptions options,
+    ILogger<RunsApi> logger) : IRunsApi
+{
+    public const string BackfillIdPrefix = "backfill-";
+
+    public static readonly IReadOnlyList<string> Statuses = [RunStatus.Succeeded, RunStatus.Failed, RunStatus.Running, RunStatus.Pending, RunStatus.Canceled];
+
+    public async Task<ApiResult<RunAccepted>> RerunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (ApiValidation.RunIdProblem(runId) is { } invalid)
+        {
+            return ApiProblem.BadRequest(invalid, ApiValidation.Errors(("runId", invalid)));
+        }
+
+        var claim = await catalog.FindClaimAsync(runId, cancellationToken);
+        if (claim is null)
+        {
+            return ApiProblem.NotFound($"no run '{runId}'");
+        }
+
+        var attempt = 1;
+        while (await ClaimExistsAsync(RunIds.ForRerun(runId, attempt), cancellationToken))
+        {
+            attempt++;
+        }
+
+        if (attempt > 1 && await IsActiveAsync(RunIds.ForRerun(runId, attempt - 1), cancellationToken))
+        {
+            return ApiProblem.Conflict($"rerun '{RunIds.ForRerun(runId, attempt - 1)}' of run '{runId}' is still running; cancel it or wait for it to finish");
+        }
+
+        var rerunId = RunIds.ForRerun(runId, attempt);
+        var request = claim.Request with { RunId = rerunId, RerunOf = runId, MaxChunksInFlight = options.MaxChunksInFlight };
+        var outcome = await intake.StartAsync(request, cancellationToken);
+        if (outcome.Decision != IntakeDecision.Started)
+        {
+            return ApiProblem.Conflict($"rerun '{rerunId}' of run '{runId}' was just started by another request");
+        }
+
+        return ApiResult<RunAccepted>.Accepted(new RunAccepted(rerunId, request.Dataset, RunStatus.Pending, runId, StatusUrl(rerunId)));
+    }
+
+    public Task<ApiResult<RunAccepted>> ReprocessAsync(string dataset, ReprocessRequest request, CancellationToken cancellationToken = default) =>
+        StartBackfillAsync(new BackfillRequest(dataset, request.Prefix, request.From, request.To, Force: request.Force), cancellationToken);
+
+    public async Task<ApiResult<RunAccepted>> StartBackfillAsync(BackfillRequest request, CancellationToken cancellationToken = default)
+    {
+        if (BackfillMessages.Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (DatasetProblem(request.Dataset) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var backfillId = $"{BackfillIdPrefix}{request.Dataset}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        var state = new BackfillState(
+            backfillId,
+            request,
+            request.BatchSize ?? options.BackfillBatchSize,
+            request.MaxParallel ?? options.BackfillMaxParallel,
+            options.BackfillPageSize,
+            options.BackfillPagesPerGeneration,
+            options.MaxChunksInFlight,
+            Continuation: null,
+            Page: 0,
+            Generation: 0,
+            new BackfillProgress(backfillId, request.Dataset, RunStatus.Pending));
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), state, new StartOrchestrationOptions(backfillId), cancellationToken);
+        logger.LogInformation("Backfill {BackfillId} started for {Dataset} (prefix '{Prefix}', force {Force})", backfillId, request.Dataset, request.Prefix, request.Force);
+        return ApiResult<RunAccepted>.Accepted(new RunAccepted(backfillId, request.Dataset, RunStatus.Pending, StatusUrl: StatusUrl(backfillId)));
+    }
+
+    public async Task<ApiResult<RunStatusResponse>> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (ApiValidation.RunIdProblem(runId) is { } invalid)
+        {
+            return ApiProblem.BadRequest(invalid, ApiValidation.Errors(("runId", invalid)));
+        }
+
+        var claim = await catalog.FindClaimAsync(runId, cancellationToken);
+        if (claim is null)
+        {
+            return await GetBackfillAsync(runId, cancellationToken) is { } backfill
+                ? ApiResult<RunStatusResponse>.Ok(backfill)
+                : ApiProblem.NotFound($"no run '{runId}'");
+        }
+
+        var dataset = claim.Request.Dataset;
+        var manifest = await catalog.ReadManifestAsync(dataset, runId, cancellationToken);
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
+        var progress = CustomStatus<RunProgress>(instance);
+        var status = manifest?.Status ?? StatusOf(instance);
+        return ApiResult<RunStatusResponse>.Ok(new RunStatusResponse(runId, dataset, status, progress, manifest));
+    }
+
+    public async Task<ApiResult<RunListResponse>> ListRunsAsync(string? dataset, string? status, int? top, string? continuation, CancellationToken cancellationToken = default)
+    {
+        var knownStatus = status is null ? null : Statuses.FirstOrDefault(s => string.Equals(s, status, StringComparison.OrdinalIgnoreCase));
+        var errors = ApiValidation.Errors(
+            ("dataset", dataset is null ? null : ApiValidation.DatasetProblem(dataset)),
+            ("status", status is not null && knownStatus is null ? $"status: '{ApiValidation.Shown(status)}' is not one of {string.Join(", ", Statuses)}" : null),
+            ("top", top is < 1 or > ApiValidation.MaxTop ? $"top: between 1 and {ApiValidation.MaxTop}" : null));
+        if (errors.Count > 0)
+        {
+            return ApiProblem.BadRequest(string.Join("; ", errors.Values.SelectMany(v => v)), errors);
+        }
+
+        try
+        {
+            var (runs, next) = await catalog.ListPageAsync(dataset, knownStatus, top ?? ApiValidation.DefaultTop, continuation, cancellationToken);
+            return ApiResult<RunListResponse>.Ok(new RunListResponse(runs, next));
+        }
+        catch (FormatException ex)
+        {
+            return ApiProblem.BadRequest(ex.Message, ApiValidation.Errors(("continuation", ex.Message)));
+        }
+    }
+
+    public async Task<ApiResult<RunStatusResponse>> CancelRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (ApiValidation.RunIdProblem(runId) is { } invalid)
+        {
+            return ApiProblem.BadRequest(invalid, ApiValidation.Errors(("runId", invalid)));
+        }
+
+        var claim = await catalog.FindClaimAsync(runId, cancellationToken);
+        if (claim is null)
+        {
+            return await CancelBackfillAsync(runId, cancellationToken);
+        }
+
+        var request = claim.Request;
+        if (await catalog.ReadManifestAsync(request.Dataset, runId, cancellationToken) is { } finished)
+        {
+            return ApiProblem.Conflict($"run '{runId}' has finished already ({finished.Status}); nothing to cancel");
+        }
+
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
+        await engineCanceller.CancelAsync(request.Dataset, runId, instance?.SerializedCustomStatus, cancellationToken);
+        if (instance is not null && !IsTerminal(instance.RuntimeStatus))
+        {
+            await client.TerminateInstanceAsync(runId, new TerminateInstanceOptions("canceled through the API", Recursive: true), cancellationToken);
+            await WaitUntilTerminalAsync(runId, cancellationToken);
+        }
+
+        // The orchestration cannot commit once it is terminated, so the cancel commits the manifest: only if the
+        // run did not commit its own in the meantime.
+        var manifest = new RunManifest(
+            runId, request.Dataset, RunStatus.Canceled, request.RerunOf, request.Inputs, [], [], new RunTotals(0, 0, 0, 0), null, [],
+            new RunTimings(claim.ClaimedAt.UtcDateTime, null, null, DateTime.UtcNow), "canceled through the API");
+        var name = StorageLayout.Manifest(request.Dataset, runId);
+        try
+        {
+            await store.Blob(BlobContainers.Results, name).UploadAsync(
+                BinaryData.FromObjectAsJson(manifest, BlobStore.Json),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            var committed = await catalog.ReadManifestAsync(request.Dataset, runId, cancellationToken);
+            return ApiProblem.Conflict($"run '{runId}' finished ({committed?.Status}) before it could be cancelled");
+        }
+
+        var queue = queues.GetQueueClient(StorageQueues.RunCompletions);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var completion = JsonSerializer.Serialize(new RunCompletion(runId, request.Dataset, RunStatus.Canceled, $"{BlobContainers.Results}/{name}"), BlobStore.Json);
+        await queue.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(completion)), cancellationToken);
+        logger.LogInformation("Run {RunId} canceled", runId);
+        return ApiResult<RunStatusResponse>.Ok(new RunStatusResponse(runId, request.Dataset, RunStatus.Canceled, CustomStatus<RunProgress>(instance), manifest));
+    }
+
+    private async Task<ApiResult<RunStatusResponse>> CancelBackfillAsync(string id, CancellationToken cancellationToken)
+    {
+        var backfill = await GetBackfillAsync(id, cancellationToken);
+        if (backfill is null)
+        {
+            return ApiProblem.NotFound($"no run '{id}'");
+        }
+
+        if (backfill.Status is not (RunStatus.Running or RunStatus.Pending))
+        {
+            return ApiProblem.Conflict($"backfill '{id}' has finished already ({backfill.Status}); nothing to cancel");
+        }
+
+        await client.TerminateInstanceAsync(id, new TerminateInstanceOptions("canceled through the API", Recursive: true), cancellationToken);
+        await WaitUntilTerminalAsync(id, cancellationToken);
+        return ApiResult<RunStatusResponse>.Ok(await GetBackfillAsync(id, cancellationToken) ?? backfill);
+    }
+
+    private async Task<RunStatusResponse?> GetBackfillAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!id.StartsWith(BackfillIdPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        if (instance is null || instance.Name != nameof(BackfillOrchestrator))
+        {
+            return null;
+        }
+
+        var progress = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed && instance.SerializedOutput is not null
+            ? Read<BackfillProgress>(instance.SerializedOutput)
+            : CustomStatus<BackfillProgress>(instance);
+        var dataset = progress?.Dataset ?? instance.ReadInputAs<BackfillState>()?.Request.Dataset ?? "";
+        return new RunStatusResponse(id, dataset, StatusOf(instance), null, null, progress);
+    }
+
+    private ApiProblem? DatasetProblem(string dataset)
+    {
+        try
+        {
+            return datasets.Find(dataset) is null ? ApiProblem.NotFound($"unknown dataset '{dataset}': no definition in the datasets folder") : null;
+        }
+        catch (DatasetDefinitionException ex)
+        {
+            return ApiProblem.Conflict($"dataset '{dataset}' has an invalid definition, fix it first: {ex.Message}");
+        }
+    }
+
+    private async Task<bool> ClaimExistsAsync(string runId, CancellationToken cancellationToken) =>
+        await store.Blob(BlobContainers.State, StorageLayout.IntakeClaim(runId)).ExistsAsync(cancellationToken);
+
+    /// <summary>A run is active until its manifest exists, unless its orchestration ended without one (e.g. terminated).</summary>
+    private async Task<bool> IsActiveAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (await catalog.FindManifestAsync(runId, cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken);
+        return instance is null || !IsTerminal(instance.RuntimeStatus);
+    }
+
+    private async Task WaitUntilTerminalAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: false, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Instance {InstanceId} did not stop within 30 s of being terminated", instanceId);
+        }
+    }
+
+    private static bool IsTerminal(OrchestrationRuntimeStatus status) =>
+        status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
+
+    private static string StatusOf(OrchestrationMetadata? instance) => instance?.RuntimeStatus switch
+    {
+        null or OrchestrationRuntimeStatus.Pending => RunStatus.Pending,
+        OrchestrationRuntimeStatus.Completed => RunStatus.Succeeded,
+        OrchestrationRuntimeStatus.Failed => RunStatus.Failed,
+        OrchestrationRuntimeStatus.Terminated => RunStatus.Canceled,
+        _ => RunStatus.Running,
+    };
+
+    private static T? CustomStatus<T>(OrchestrationMetadata? instance)
+        where T : class => instance?.SerializedCustomStatus is { } json ? Read<T>(json) : null;
+
+    /// <summary>Custom status is whatever the running code last set; another shape reads as unknown.</summary>
+    private static T? Read<T>(string json)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, BlobStore.Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string StatusUrl(string runId) => $"/api/runs/{runId}";
+}
