@@ -4,8 +4,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Orchestrations;
 using Tributary.Functions.Http;
+using Tributary.Orchestrations;
 using Tributary.Orchestrations.Api;
 
 namespace Tributary.Functions;
@@ -21,6 +21,7 @@ public static class FunctionsServices
         var options = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         var (blobs, queues) = StorageClients(configuration.GetSection(AppSettings.TributaryStorage));
         services.AddTributaryCore(blobs, queues, options, configuration);
+        services.AddRunsApi<RunsApi>();
         services.AddHostedService<StorageBootstrap>();
         return services;
     }

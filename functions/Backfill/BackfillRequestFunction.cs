@@ -1,8 +1,7 @@
-using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Tributary.Functions.Http;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Storage;
@@ -10,47 +9,32 @@ using Tributary.Orchestrations.Storage;
 namespace Tributary.Functions.Backfill;
 
 /// <summary>
-/// backfill-requests → the core's backfill. A message that can never succeed (malformed, invalid, refused
-/// by the API with a 4xx) is written to backfill-requests-poison with its reason by the output binding,
-/// which the runtime commits before it deletes the trigger message: nothing is lost, nothing is retried
-/// in vain. Failures that may pass (exceptions, 5xx) throw, so the runtime retries up to maxDequeueCount.
+/// backfill-requests → the core's <see cref="BackfillQueueProcessor"/>, as in the standalone host: a valid request
+/// starts a backfill; one that can never succeed (malformed, invalid, refused by the API) goes to
+/// backfill-requests-poison with its reason and is not retried. A failure that may pass (storage down) throws,
+/// so the runtime redelivers it; on the last attempt the reason is written to the poison queue by the core,
+/// and the message completes, so every poisoned message carries its reason.
 /// </summary>
-public sealed class BackfillRequestFunction(IRunsApiFactory apis, TimeProvider clock, ILogger<BackfillRequestFunction> logger)
+public sealed class BackfillRequestFunction(IServiceProvider services, IRunsApiFactory apis)
 {
+    /// <summary>host.json extensions.queues.maxDequeueCount (a test keeps them equal).</summary>
+    public const int MaxDequeueCount = 5;
+
     [Function(FunctionNames.BackfillRequest)]
-    [QueueOutput(StorageQueues.BackfillRequestsPoison, Connection = AppSettings.TributaryStorage)]
-    public async Task<string?> Run(
+    public async Task Run(
         [QueueTrigger(StorageQueues.BackfillRequests, Connection = AppSettings.TributaryStorage)] QueueMessage message,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var text = message.Body?.ToString() ?? "";
-        var parsed = BackfillRequestParser.Parse(text);
-        if (parsed.Problem is { } invalid)
+        var processor = ActivatorUtilities.CreateInstance<BackfillQueueProcessor>(services, apis.Create(client));
+        var body = message.Body?.ToString() ?? "";
+        try
         {
-            return Reject(message, text, invalid);
+            await processor.HandleAsync(body, cancellationToken);
         }
-
-        var result = await apis.Create(client).StartBackfillAsync(parsed.Value!, cancellationToken);
-        if (result.Problem is { Status: >= 500 } transient)
+        catch (Exception ex) when (ex is not OperationCanceledException && message.DequeueCount >= MaxDequeueCount)
         {
-            throw new InvalidOperationException($"Backfill request {message.MessageId} failed ({transient.Status} {transient.Title}): {transient.Detail}");
+            await processor.PoisonAsync($"failed {message.DequeueCount} times; last error: {ex.Message}", body, cancellationToken);
         }
-
-        if (result.Problem is { } refused)
-        {
-            return Reject(message, text, refused);
-        }
-
-        logger.LogInformation("Backfill request {MessageId} for {Dataset} started run {RunId}", message.MessageId, result.Value!.Dataset, result.Value.RunId);
-        return null;
-    }
-
-    private string Reject(QueueMessage message, string text, ApiProblem problem)
-    {
-        var errors = problem.Errors is null ? "" : " " + string.Join("; ", problem.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
-        logger.LogWarning("Backfill request {MessageId} moved to {PoisonQueue}: {Reason}{Errors}", message.MessageId, StorageQueues.BackfillRequestsPoison, problem.Detail, errors);
-        var rejected = new RejectedBackfillRequest(problem.Detail, problem.Status, problem.Errors, message.MessageId, message.DequeueCount, clock.GetUtcNow(), text);
-        return JsonSerializer.Serialize(rejected, RunsHttpFunctions.Json);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Backfill;
 using Tributary.Orchestrations.Databricks;
 using Tributary.Orchestrations.Models;
 
@@ -47,6 +48,10 @@ public static class ActivityFunctions
     [Function(nameof(CollectDatabricksResultActivity))]
     public static Task<AggregationOutcome> CollectDatabricksResult([ActivityTrigger] CollectDatabricksResultInput input, FunctionContext context) =>
         CoreActivity.RunAsync<CollectDatabricksResultActivity, CollectDatabricksResultInput, AggregationOutcome>(context, input);
+
+    [Function(nameof(ListBackfillPageActivity))]
+    public static Task<BackfillPage> ListBackfillPage([ActivityTrigger] BackfillPageRequest page, FunctionContext context) =>
+        CoreActivity.RunAsync<ListBackfillPageActivity, BackfillPageRequest, BackfillPage>(context, page);
 
     [Function(nameof(CommitRunActivity))]
     public static Task<string> CommitRun([ActivityTrigger] RunManifest manifest, FunctionContext context) =>

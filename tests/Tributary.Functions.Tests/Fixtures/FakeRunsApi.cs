@@ -18,6 +18,9 @@ public sealed class FakeRunsApi : IRunsApi, IRunsApiFactory
 
     public ApiResult<RunStatusResponse> Status { get; set; } = ApiResult<RunStatusResponse>.Ok(new RunStatusResponse("taxi-run1", "taxi", "Running", null, null));
 
+    /// <summary>When set, StartBackfillAsync throws it (storage down, say).</summary>
+    public Exception? BackfillFailure { get; set; }
+
     public ApiResult<RunListResponse> List { get; set; } = ApiResult<RunListResponse>.Ok(new RunListResponse([], null));
 
     public IRunsApi Create(DurableTaskClient client)
@@ -37,7 +40,8 @@ public sealed class FakeRunsApi : IRunsApi, IRunsApiFactory
 
     public Task<ApiResult<RunStatusResponse>> CancelRunAsync(string runId, CancellationToken cancellationToken = default) => Record(Status, nameof(CancelRunAsync), runId);
 
-    public Task<ApiResult<RunAccepted>> StartBackfillAsync(BackfillRequest request, CancellationToken cancellationToken = default) => Record(Accepted, nameof(StartBackfillAsync), request);
+    public Task<ApiResult<RunAccepted>> StartBackfillAsync(BackfillRequest request, CancellationToken cancellationToken = default) =>
+        BackfillFailure is { } failure ? throw failure : Record(Accepted, nameof(StartBackfillAsync), request);
 
     private Task<T> Record<T>(T answer, string method, params object?[] arguments)
     {

@@ -64,20 +64,17 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Backfill_trigger_reads_backfill_requests_and_rejects_into_the_poison_queue()
+    public void Backfill_trigger_reads_backfill_requests_on_the_data_account()
     {
         var trigger = Trigger(FunctionNames.BackfillRequest);
-        var output = Bindings(FunctionNames.BackfillRequest).Single(b => (string?)b!["direction"] == "Out")!;
 
         Assert.Equal("queueTrigger", (string?)trigger["type"]);
         Assert.Equal(StorageQueues.BackfillRequests, (string?)trigger["queueName"]);
         Assert.Equal(AppSettings.TributaryStorage, (string?)trigger["connection"]);
-        Assert.Equal("queue", (string?)output["type"]);
-        Assert.Equal(StorageQueues.BackfillRequestsPoison, (string?)output["queueName"]);
-        Assert.Equal(AppSettings.TributaryStorage, (string?)output["connection"]);
+        Assert.Contains(Bindings(FunctionNames.BackfillRequest), b => (string?)b!["type"] == "durableClient");
 
-        // The runtime's own poison queue is "{queue}-poison": ours must be the same queue.
-        Assert.Equal(StorageQueues.BackfillRequests + "-poison", (string?)output["queueName"]);
+        // The core poisons into backfill-requests-poison, and the runtime into "{queue}-poison": the same queue.
+        Assert.Equal(StorageQueues.BackfillRequests + "-poison", StorageQueues.BackfillRequestsPoison);
     }
 
     [Fact]

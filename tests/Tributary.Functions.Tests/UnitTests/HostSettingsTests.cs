@@ -51,6 +51,7 @@ public sealed partial class HostSettingsTests
         var blobs = Host["extensions"]!["blobs"]!;
 
         Assert.InRange((int)queues["maxDequeueCount"]!, 2, 10);
+        Assert.Equal(Backfill.BackfillRequestFunction.MaxDequeueCount, (int)queues["maxDequeueCount"]!);
         Assert.InRange((int)queues["batchSize"]!, 1, 32);
         Assert.True((int)queues["newBatchThreshold"]! < (int)queues["batchSize"]!);
 
