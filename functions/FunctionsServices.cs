@@ -4,8 +4,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Orchestrations;
 using Tributary.Functions.Http;
+using Tributary.Orchestrations;
 using Tributary.Orchestrations.Api;
 
 namespace Tributary.Functions;
