@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Intake;
 
 namespace Tributary.Functions.Http;
 
@@ -10,8 +11,13 @@ public interface IRunsApiFactory
     IRunsApi Create(DurableTaskClient client);
 }
 
+/// <summary>
+/// Everything in the core that needs the durable client (the runs API, and the intake it starts reruns with) is
+/// built here over the invocation's client; DI has no DurableTaskClient in the Functions host.
+/// </summary>
 internal sealed class ActivatedRunsApiFactory<TRunsApi>(IServiceProvider services) : IRunsApiFactory
     where TRunsApi : class, IRunsApi
 {
-    public IRunsApi Create(DurableTaskClient client) => ActivatorUtilities.CreateInstance<TRunsApi>(services, client);
+    public IRunsApi Create(DurableTaskClient client) =>
+        ActivatorUtilities.CreateInstance<TRunsApi>(services, client, ActivatorUtilities.CreateInstance<RunIntake>(services, client));
 }

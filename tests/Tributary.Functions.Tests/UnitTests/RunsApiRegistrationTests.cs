@@ -32,20 +32,40 @@ public sealed class RunsApiRegistrationTests
     }
 
     [Fact]
+    public void The_registered_runs_api_builds_from_the_app_services_over_an_invocation_client()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [AppSettings.TributaryStorage] = "UseDevelopmentStorage=true" })
+            .Build();
+        var provider = new ServiceCollection().AddLogging().AddTributaryFunctions(configuration).BuildServiceProvider();
+
+        var api = provider.GetRequiredService<IRunsApiFactory>().Create(new Fixtures.FakeDurableTaskClient());
+
+        Assert.IsType<RunsApi>(api);
+    }
+
+    [Fact]
     public void AddRunsApi_builds_the_api_over_the_invocation_client()
     {
         var client = new Fixtures.FakeDurableTaskClient();
-        var provider = new ServiceCollection().AddSingleton("dependency from DI").AddRunsApi<ClientCapturingApi>().BuildServiceProvider();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [AppSettings.TributaryStorage] = "UseDevelopmentStorage=true" })
+            .Build();
+        var provider = new ServiceCollection().AddLogging().AddTributaryFunctions(configuration)
+            .AddSingleton("dependency from DI").AddRunsApi<ClientCapturingApi>().BuildServiceProvider();
 
         var api = (ClientCapturingApi)provider.GetRequiredService<IRunsApiFactory>().Create(client);
 
         Assert.Same(client, api.Client);
+        Assert.NotNull(api.Intake);
         Assert.Equal("dependency from DI", api.Dependency);
     }
 
-    public sealed class ClientCapturingApi(Microsoft.DurableTask.Client.DurableTaskClient client, string dependency) : IRunsApi
+    public sealed class ClientCapturingApi(Microsoft.DurableTask.Client.DurableTaskClient client, Orchestrations.Intake.RunIntake intake, string dependency) : IRunsApi
     {
         public Microsoft.DurableTask.Client.DurableTaskClient Client { get; } = client;
+
+        public Orchestrations.Intake.RunIntake Intake { get; } = intake;
 
         public string Dependency { get; } = dependency;
 
