@@ -15,4 +15,5 @@ public static class FunctionNames
     public const string ListRuns = "ListRuns";
     public const string CancelRun = "CancelRun";
     public const string BackfillRequest = "BackfillRequest";
+    public const string SealBatchWindows = "SealBatchWindows";
 }

@@ -29,6 +29,7 @@ public sealed class FunctionsMetadataTests
         [
             FunctionNames.IncomingBlob, FunctionNames.IncomingBlobEventGrid, FunctionNames.RerunRun, FunctionNames.ReprocessDataset,
             FunctionNames.GetRun, FunctionNames.ListRuns, FunctionNames.CancelRun, FunctionNames.BackfillRequest,
+            FunctionNames.SealBatchWindows,
         ];
         var expected = triggers.Concat(TributaryTasks.Orchestrators.Concat(TributaryTasks.Activities).Select(t => t.Name)).Order();
 
@@ -75,6 +76,16 @@ public sealed class FunctionsMetadataTests
 
         // The core poisons into backfill-requests-poison, and the runtime into "{queue}-poison": the same queue.
         Assert.Equal(StorageQueues.BackfillRequests + "-poison", StorageQueues.BackfillRequestsPoison);
+    }
+
+    [Fact]
+    public void Batch_windows_are_sealed_by_a_timer_every_ten_seconds()
+    {
+        var trigger = Trigger(FunctionNames.SealBatchWindows);
+
+        Assert.Equal("timerTrigger", (string?)trigger["type"]);
+        Assert.Equal("*/10 * * * * *", (string?)trigger["schedule"]);
+        Assert.Contains(Bindings(FunctionNames.SealBatchWindows), b => (string?)b!["type"] == "durableClient");
     }
 
     [Fact]
