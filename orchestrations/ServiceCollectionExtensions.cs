@@ -19,16 +19,20 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>The services the core's activities and intake need, over one storage account; no Databricks engine.</summary>
     public static IServiceCollection AddTributaryCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options) =>
-        services.AddCore(storageConnectionString, options);
+        services.AddCore(new BlobServiceClient(storageConnectionString), new QueueServiceClient(storageConnectionString), options);
 
     /// <summary>
     /// As above, plus the Databricks engine when <paramref name="configuration"/> has a <c>Databricks</c> section
     /// (see <see cref="AddTributaryDatabricks"/>). A deployment-wide <c>databricks</c> engine without it is refused here.
     /// </summary>
-    public static IServiceCollection AddTributaryCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options, IConfiguration configuration)
+    public static IServiceCollection AddTributaryCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options, IConfiguration configuration) =>
+        services.AddTributaryCore(new BlobServiceClient(storageConnectionString), new QueueServiceClient(storageConnectionString), options, configuration);
+
+    /// <summary>The same, over clients the host built itself (identity-based ones have no connection string).</summary>
+    public static IServiceCollection AddTributaryCore(this IServiceCollection services, BlobServiceClient blobs, QueueServiceClient queues, PipelineOptions options, IConfiguration configuration)
     {
-        services.AddTributaryCore(storageConnectionString, options);
-        var configured = services.AddTributaryDatabricks(configuration, new BlobServiceClient(storageConnectionString).AccountName);
+        services.AddCore(blobs, queues, options);
+        var configured = services.AddTributaryDatabricks(configuration, blobs.AccountName);
         if (!configured && Normalize(options.AggregationEngine) == AggregationEngines.Databricks)
         {
             throw new InvalidOperationException("Tributary:AggregationEngine is databricks but no Databricks section is configured (Databricks:WorkspaceUrl, Databricks:JobId, ...).");
@@ -69,12 +73,12 @@ public static class ServiceCollectionExtensions
         return true;
     }
 
-    private static IServiceCollection AddCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options)
+    private static IServiceCollection AddCore(this IServiceCollection services, BlobServiceClient blobs, QueueServiceClient queues, PipelineOptions options)
     {
         ValidateEngine(options);
         services.AddSingleton(options);
-        services.AddSingleton(new BlobServiceClient(storageConnectionString));
-        services.AddSingleton(new QueueServiceClient(storageConnectionString));
+        services.AddSingleton(blobs);
+        services.AddSingleton(queues);
         services.AddSingleton<BlobStore>();
         services.AddSingleton(new DatasetCatalog(options.DatasetsPath));
         services.AddSingleton<ChunkPlanner>();

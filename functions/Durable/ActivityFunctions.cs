@@ -1,0 +1,59 @@
+using Microsoft.Azure.Functions.Worker;
+using Tributary.Orchestrations.Activities;
+using Tributary.Orchestrations.Backfill;
+using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Models;
+
+namespace Tributary.Functions.Durable;
+
+/// <summary>
+/// One [Function] per core activity, named after its class (the name orchestrators call). Without the
+/// Durable Task source generator these wrappers are how class-based activities reach the Functions host;
+/// a test fails when a core activity has none.
+/// </summary>
+public static class ActivityFunctions
+{
+    [Function(nameof(PlanRunActivity))]
+    public static Task<RunPlan> PlanRun([ActivityTrigger] IngestRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<PlanRunActivity, IngestRequest, RunPlan>(context, request);
+
+    [Function(nameof(ProcessChunkActivity))]
+    public static Task<ChunkResult> ProcessChunk([ActivityTrigger] ChunkSpec chunk, FunctionContext context) =>
+        CoreActivity.RunAsync<ProcessChunkActivity, ChunkSpec, ChunkResult>(context, chunk);
+
+    [Function(nameof(AggregateWithDuckDbActivity))]
+    public static Task<AggregationOutcome> AggregateWithDuckDb([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<AggregateWithDuckDbActivity, AggregationRequest, AggregationOutcome>(context, request);
+
+    [Function(nameof(PrepareDatabricksRunActivity))]
+    public static Task<DatabricksAggregationPlan> PrepareDatabricksRun([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<PrepareDatabricksRunActivity, AggregationRequest, DatabricksAggregationPlan>(context, request);
+
+    [Function(nameof(StartDatabricksRunActivity))]
+    public static Task<StartDatabricksRunOutput> StartDatabricksRun([ActivityTrigger] StartDatabricksRunInput input, FunctionContext context) =>
+        CoreActivity.RunAsync<StartDatabricksRunActivity, StartDatabricksRunInput, StartDatabricksRunOutput>(context, input);
+
+    [Function(nameof(RecordEngineRunActivity))]
+    public static Task<string> RecordEngineRun([ActivityTrigger] EngineRunRecord record, FunctionContext context) =>
+        CoreActivity.RunAsync<RecordEngineRunActivity, EngineRunRecord, string>(context, record);
+
+    [Function(nameof(GetDatabricksRunActivity))]
+    public static Task<DatabricksRunOutcome> GetDatabricksRun([ActivityTrigger] DatabricksRunRef run, FunctionContext context) =>
+        CoreActivity.RunAsync<GetDatabricksRunActivity, DatabricksRunRef, DatabricksRunOutcome>(context, run);
+
+    [Function(nameof(CancelDatabricksRunActivity))]
+    public static Task<bool> CancelDatabricksRun([ActivityTrigger] DatabricksRunRef run, FunctionContext context) =>
+        CoreActivity.RunAsync<CancelDatabricksRunActivity, DatabricksRunRef, bool>(context, run);
+
+    [Function(nameof(CollectDatabricksResultActivity))]
+    public static Task<AggregationOutcome> CollectDatabricksResult([ActivityTrigger] CollectDatabricksResultInput input, FunctionContext context) =>
+        CoreActivity.RunAsync<CollectDatabricksResultActivity, CollectDatabricksResultInput, AggregationOutcome>(context, input);
+
+    [Function(nameof(ListBackfillPageActivity))]
+    public static Task<BackfillPage> ListBackfillPage([ActivityTrigger] BackfillPageRequest page, FunctionContext context) =>
+        CoreActivity.RunAsync<ListBackfillPageActivity, BackfillPageRequest, BackfillPage>(context, page);
+
+    [Function(nameof(CommitRunActivity))]
+    public static Task<string> CommitRun([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
+        CoreActivity.RunAsync<CommitRunActivity, RunManifest, string>(context, manifest);
+}
