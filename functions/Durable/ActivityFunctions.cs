@@ -21,6 +21,10 @@ public static class ActivityFunctions
     public static Task<ChunkResult> ProcessChunk([ActivityTrigger] ChunkSpec chunk, FunctionContext context) =>
         CoreActivity.RunAsync<ProcessChunkActivity, ChunkSpec, ChunkResult>(context, chunk);
 
+    [Function(nameof(ProcessChunkPackActivity))]
+    public static Task<IReadOnlyList<ChunkResult>> ProcessChunkPack([ActivityTrigger] IReadOnlyList<ChunkSpec> pack, FunctionContext context) =>
+        CoreActivity.RunAsync<ProcessChunkPackActivity, IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(context, pack);
+
     [Function(nameof(AggregateWithDuckDbActivity))]
     public static Task<AggregationOutcome> AggregateWithDuckDb([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
         CoreActivity.RunAsync<AggregateWithDuckDbActivity, AggregationRequest, AggregationOutcome>(context, request);
