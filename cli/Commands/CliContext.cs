@@ -32,9 +32,46 @@ public sealed class CliContext : IDisposable
                 shutdown.Cancel();
             }));
         }
+
+        if (int.TryParse(Environment.GetEnvironmentVariable(ParentProcessVariable), out var parent))
+        {
+            _ = WatchParentAsync(parent, shutdown);
+        }
     }
 
+    private static async Task WatchParentAsync(int parentId, CancellationTokenSource shutdown)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (!shutdown.IsCancellationRequested && await timer.WaitForNextTickAsync())
+        {
+            if (!IsRunning(parentId))
+            {
+                Console.Error.WriteLine($"tributary: parent process {parentId} is gone; stopping.");
+                await shutdown.CancelAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// When a supervisor sets TRIBUTARY_PARENT_PID, the host stops once that process is gone, so a supervisor
+    /// that dies outright (a crashed test host, a killed shell) leaves no orphan worker on the task hub.
+    /// </summary>
+    public const string ParentProcessVariable = "TRIBUTARY_PARENT_PID";
+
     public IConfiguration Configuration { get; }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     public ILoggerFactory LoggerFactory { get; }
 

@@ -43,6 +43,9 @@ public sealed class ServeProcess : IDisposable
             start.Environment[key] = value;
         }
 
+        // If this test process crashes, the child stops by itself instead of haunting the next tests.
+        start.Environment["TRIBUTARY_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
         var serve = new ServeProcess(Process.Start(start)!);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!serve.Output.Contains("serving", StringComparison.Ordinal))
