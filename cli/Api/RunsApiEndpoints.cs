@@ -68,30 +68,38 @@ public static class RunsApiEndpoints
         title: problem.Title,
         extensions: problem.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = problem.Errors });
 
+    /// <summary>
+    /// Reads what is left of an oversized body (Kestrel caps it), so the connection stays usable and the client reads
+    /// the 413 answer instead of a reset on its next request over the same connection.
+    /// </summary>
+    private static async Task DrainAsync(Stream body, byte[] scratch, CancellationToken cancellationToken)
+    {
+        while (await body.ReadAsync(scratch, cancellationToken) > 0)
+        {
+        }
+    }
+
     /// <summary>Reads a JSON body within the size limit: 413 when over it, 400 with the parser's reason when malformed; no body is null.</summary>
     private static async Task<(T? Body, ApiProblem? Problem)> ReadBodyAsync<T>(HttpRequest request, long limit, CancellationToken cancellationToken)
         where T : class
     {
         var tooLarge = ApiProblem.TooLarge($"the request body is larger than {limit} bytes");
-        if (request.ContentLength > limit)
-        {
-            return (null, tooLarge);
-        }
-
-        using var buffer = new MemoryStream();
         var chunk = new byte[8192];
-        int read;
+        using var buffer = new MemoryStream();
         try
         {
+            if (request.ContentLength > limit)
+            {
+                await DrainAsync(request.Body, chunk, cancellationToken);
+                return (null, tooLarge);
+            }
+
+            int read;
             while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
                 if (buffer.Length + read > limit)
                 {
-                    // Read the rest (Kestrel caps it) so the client gets the answer instead of a reset connection.
-                    while (await request.Body.ReadAsync(chunk, cancellationToken) > 0)
-                    {
-                    }
-
+                    await DrainAsync(request.Body, chunk, cancellationToken);
                     return (null, tooLarge);
                 }
 
@@ -100,6 +108,8 @@ public static class RunsApiEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            // Past Kestrel's own cap the connection cannot be kept; say so rather than let the client reuse it.
+            request.HttpContext.Response.Headers.Connection = "close";
             return (null, tooLarge);
         }
 
