@@ -124,23 +124,7 @@ public sealed class TextPrepass
         var bytes = new byte[length];
         file.Position = offset - chunk.FileOffset;
         file.ReadExactly(bytes);
-        var span = bytes.AsSpan();
-        if (offset == 0 && span.StartsWith(TextRecordScanner.ByteOrderMark))
-        {
-            span = span[TextRecordScanner.ByteOrderMark.Length..];
-        }
-
-        if (span.EndsWith("\n"u8))
-        {
-            span = span[..^1];
-        }
-
-        if (span.EndsWith("\r"u8))
-        {
-            span = span[..^1];
-        }
-
-        return Encoding.UTF8.GetString(span);
+        return RecordTextReader.Decode(bytes, offset);
     }
 
     private static string ReadText(LocalChunk chunk, TextRecord record) => ReadText(chunk, record.Offset, checked((int)record.Length));
