@@ -11,7 +11,7 @@ public static class LocalFileRunner
 {
     public sealed record ChunkRun(int Index, LocalChunk Chunk, ChunkOutcome Outcome, string CuratedPath, string? RejectedPath);
 
-    public static async Task<IReadOnlyList<ChunkRun>> RunAsync(string path, DatasetDefinition dataset, string outputFolder, long? targetBytes = null, string memoryLimit = "512MB")
+    public static async Task<IReadOnlyList<ChunkRun>> RunAsync(string path, DatasetDefinition dataset, string outputFolder, long? targetBytes = null, string memoryLimit = DuckDbChunkProcessor.DefaultMemoryLimit)
     {
         Directory.CreateDirectory(outputFolder);
         var format = DataFormats.FromFileName(path) ?? throw new ArgumentException($"unknown format: {path}");
