@@ -36,6 +36,7 @@ public static class ValidationSqlBuilder
             "bool" => $"TRY_CAST(lower(trim({raw})) AS BOOLEAN)",
             "date" when column.Format is not null => $"CAST(try_strptime(trim({raw}), {Literal(column.Format)}) AS DATE)",
             "timestamp" when column.Format is not null => $"CAST(try_strptime(trim({raw}), {Literal(column.Format)}) AS TIMESTAMP)",
+            // trim stays even though the cast skips ASCII whitespace: untrimmed, DuckDB casts '+ ' to 0 and '4E ' to 4.
             _ => $"TRY_CAST(trim({raw}) AS {type.DuckDbType})",
         };
     }
