@@ -22,8 +22,11 @@ public sealed class DuckDbChunkProcessor
     /// <summary>Longest record DuckDB's CSV reader accepts; a longer one is rejected with DuckDB's reason, not lost.</summary>
     private const int MaxLineBytes = 8 << 20;
 
+    /// <summary>DuckDB's CSV read buffer; by default 16 × the longest line (128 MB here), which alone would exceed a small memory limit.</summary>
+    private const int ReadBufferBytes = 2 * MaxLineBytes;
+
     /// <param name="memoryLimit">DuckDB spills to <paramref name="workDirectory"/> beyond this, so memory follows chunk size.</param>
-    public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = DefaultMemoryLimit)
+    public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = DefaultMemoryLimit, int threads = 2)
     {
         if (chunk.FileOffset == 0 && new FileInfo(chunk.LocalPath).Length == 0)
         {
@@ -32,7 +35,7 @@ public sealed class DuckDbChunkProcessor
 
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        Execute(connection, $"SET threads = 2; SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)}; SET preserve_insertion_order = true;");
+        Execute(connection, $"SET threads = {threads}; SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)}; SET preserve_insertion_order = true;");
 
         try
         {
@@ -89,7 +92,7 @@ public sealed class DuckDbChunkProcessor
                     : $"read_csv({Literal(pre.ReadPath)}, header = {(pre.ReadHasHeaderLine ? "true" : "false")}, auto_detect = false, " +
                       $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
                       $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
-                      $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
+                      $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes}, buffer_size = {ReadBufferBytes}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
             }
 
             var lines = pre.Kept.Count == 0
