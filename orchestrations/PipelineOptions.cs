@@ -25,6 +25,9 @@ public sealed class PipelineOptions
 
     public string DuckDbMemoryLimit { get; set; } = "512MB";
 
+    /// <summary>DuckDB's memory limit while processing one chunk (the aggregation uses <see cref="DuckDbMemoryLimit"/>).</summary>
+    public string DuckDbChunkMemoryLimit { get; set; } = Processing.DuckDbChunkProcessor.DefaultMemoryLimit;
+
     /// <summary>How long an intake claim without an orchestration is left to its owner before another intake takes it over.</summary>
     public TimeSpan IntakeClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -49,7 +49,7 @@ public sealed class ProcessChunkActivity(
                 work.File("curated.parquet"),
                 work.File("rejected.jsonl"),
                 work.Path,
-                options.DuckDbMemoryLimit);
+                options.DuckDbChunkMemoryLimit);
         }
 
         if (outcome.FileProblem is not null)

@@ -14,13 +14,19 @@ namespace Tributary.Orchestrations.Processing;
 /// </summary>
 public sealed class DuckDbChunkProcessor
 {
+    /// <summary>DuckDB's buffer pool per chunk: a 64 MB CSV chunk's typed rows (~100 MB) fit, larger chunks spill to the work directory.</summary>
+    public const string DefaultMemoryLimit = "200MB";
+
     private const string LineSeparatorOnly = "\u001f";
 
     /// <summary>Longest record DuckDB's CSV reader accepts; a longer one is rejected with DuckDB's reason, not lost.</summary>
     private const int MaxLineBytes = 8 << 20;
 
+    /// <summary>DuckDB's CSV read buffer; by default 16 × the longest line (128 MB here), which alone would exceed a small memory limit.</summary>
+    private const int ReadBufferBytes = 2 * MaxLineBytes;
+
     /// <param name="memoryLimit">DuckDB spills to <paramref name="workDirectory"/> beyond this, so memory follows chunk size.</param>
-    public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = "512MB")
+    public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = DefaultMemoryLimit, int threads = 2)
     {
         if (chunk.FileOffset == 0 && new FileInfo(chunk.LocalPath).Length == 0)
         {
@@ -29,7 +35,7 @@ public sealed class DuckDbChunkProcessor
 
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        Execute(connection, $"SET threads = 2; SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)}; SET preserve_insertion_order = true;");
+        Execute(connection, $"SET threads = {threads}; SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)}; SET preserve_insertion_order = true;");
 
         try
         {
@@ -77,46 +83,71 @@ public sealed class DuckDbChunkProcessor
             ? $"CASE WHEN __is_object THEN json_extract_string(__line, {Literal("$." + JsonKey(c.Name))}) END"
             : fileColumns.Contains(c.Name) ? Identifier(c.Name) : "CAST(NULL AS VARCHAR)";
 
-        var rawColumns = string.Join(", ", schema.Select(c => $"{Raw(c)} AS {Identifier("raw:" + c.Name)}"));
-        var extra = new List<string>();
-        string source;
-        if (isCsv)
+        string Source()
         {
-            source = pre.Kept.Count == 0
-                ? $"(SELECT {string.Join(", ", fileColumns.Select(c => $"NULL::VARCHAR AS {Identifier(c)}"))} WHERE false)"
-                : $"read_csv({Literal(pre.ReadPath)}, header = {(pre.ReadHasHeaderLine ? "true" : "false")}, auto_detect = false, " +
-                  $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
-                  $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
-                  $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
-        }
-        else
-        {
+            if (isCsv)
+            {
+                return pre.Kept.Count == 0
+                    ? $"(SELECT {string.Join(", ", fileColumns.Select(c => $"NULL::VARCHAR AS {Identifier(c)}"))} WHERE false)"
+                    : $"read_csv({Literal(pre.ReadPath)}, header = {(pre.ReadHasHeaderLine ? "true" : "false")}, auto_detect = false, " +
+                      $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
+                      $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
+                      $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes}, buffer_size = {ReadBufferBytes}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors')";
+            }
+
             var lines = pre.Kept.Count == 0
                 ? "(SELECT NULL::VARCHAR AS line WHERE false)"
                 : $"read_csv({Literal(pre.ReadPath)}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false, " +
                   $"delim = {Literal(LineSeparatorOnly)}, quote = '', escape = '', strict_mode = false)";
-            source = $"(SELECT __line, coalesce(CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE false END, false) AS __is_object FROM (SELECT rtrim(line, chr(13)) AS __line FROM {lines}))";
-            if (dataset.Schema.UnknownColumns == UnknownColumnPolicy.Reject)
-            {
-                var known = List(schema.Select(c => c.Name));
-                extra.Add($"CASE WHEN __is_object AND len(list_filter(json_keys(__line), k -> NOT list_contains({known}, k))) > 0 " +
-                          $"THEN 'unknown columns: ' || array_to_string(list_filter(json_keys(__line), k -> NOT list_contains({known}, k)), ', ') END");
-            }
+            return $"(SELECT __line, coalesce(CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE false END, false) AS __is_object FROM (SELECT rtrim(line, chr(13)) AS __line FROM {lines}))";
         }
 
+        var extra = new List<ValidationSqlBuilder.Check>();
+        if (!isCsv && dataset.Schema.UnknownColumns == UnknownColumnPolicy.Reject)
+        {
+            var known = List(schema.Select(c => c.Name));
+            extra.Add(new ValidationSqlBuilder.Check(
+                $"__is_object AND len(list_filter(json_keys(__line), k -> NOT list_contains({known}, k))) > 0",
+                $"'unknown columns: ' || array_to_string(list_filter(json_keys(__line), k -> NOT list_contains({known}, k)), ', ')"));
+        }
+
+        // The raw values once, then the typed values once, then the validity of each row from those columns.
+        var source = Source();
+        var rawColumns = string.Join(", ", schema.Select(c => $"{Raw(c)} AS {RawColumn(c)}"));
+        var rows = ValidatedRows(
+            $"SELECT {rawColumns}{(isCsv ? string.Empty : ", __line, __is_object")} FROM {source}", schema, rawIsText: true, extra, isCsv ? null : "__is_object");
+
         // A line that is not a JSON object has one problem; its columns' checks would only repeat it.
-        var reasonsSql = ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: true, extra);
+        var reasonsSql = ValidationSqlBuilder.ReasonsExpression(schema, RawColumn, rawIsText: true, extra);
         if (!isCsv)
         {
             reasonsSql = $"CASE WHEN __is_object THEN {reasonsSql} ELSE ['line is not a JSON object'] END";
         }
 
-        Execute(connection, $"""
-            CREATE TEMP TABLE validated AS
-            SELECT row_number() OVER () AS __ord, {rawColumns},
-                   {reasonsSql} AS __reasons
-            FROM {source}
-            """);
+        // Filters must stay where they are written: pushed down, they would inline (and repeat) the typed values.
+        Execute(connection, "SET disabled_optimizers = 'filter_pushdown'");
+
+        var zones = new ZoneOffsets(connection);
+        var typed = string.Join(", ", schema.Select(c => $"{CuratedValue(c, zones)} AS {Identifier(c.Name)}"));
+        // One pass over the chunk into a typed table; only the invalid rows (few) get their reasons built and kept.
+        // The table's row ids follow the reading order (insertion order is preserved), as the chunk's records do.
+        Execute(connection, $"CREATE TEMP TABLE validated AS SELECT {typed}, CASE WHEN __valid THEN NULL ELSE {reasonsSql} END AS __reasons FROM ({rows})");
+        var invalid = new List<(long Ordinal, List<string> Reasons)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT rowid + 1, __reasons FROM validated WHERE __reasons IS NOT NULL ORDER BY rowid";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                invalid.Add((reader.GetInt64(0), reader.GetFieldValue<List<string>>(1)));
+            }
+        }
+
+        // One writer thread: with two, keeping insertion order makes DuckDB buffer whole row groups out of order
+        // (~150 MB more for a 64 MB chunk); the typed rows are already computed, so writing them is the cheap part.
+        Execute(connection, "SET threads = 1");
+        var curated = CopyCount(connection, $"COPY (SELECT {string.Join(", ", schema.Select(c => Identifier(c.Name)))} FROM validated WHERE __reasons IS NULL) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+        Execute(connection, "DROP TABLE validated");
 
         // Rows DuckDB's CSV reader refused (e.g. invalid UTF-8): found by the byte offset of their record.
         var refused = new SortedDictionary<int, string>();
@@ -137,16 +168,14 @@ public sealed class DuckDbChunkProcessor
             }
         }
 
-        var parsed = Count(connection, "SELECT count(*) FROM validated");
+        var parsed = curated + invalid.Count;
         if (parsed + refused.Count != pre.Kept.Count)
         {
             throw new InvalidOperationException($"DuckDB read {parsed} rows and refused {refused.Count} of the {pre.Kept.Count} records the pre-pass kept; the chunk cannot be accounted for.");
         }
 
-        var curated = WriteCurated(connection, schema, curatedPath, rawIsText: true);
-
         // DuckDB's n-th row is the n-th kept record that it did not refuse.
-        var rejects = new List<(long Record, long? Line, long Offset, int Length, IReadOnlyList<string> Reasons)>();
+        var rejects = new List<(long Record, long? Line, long Offset, int Length, IReadOnlyList<string> Reasons)>(pre.Rejects.Count + refused.Count + invalid.Count);
         rejects.AddRange(pre.Rejects.Select(r => (r.Record, (long?)r.Line, r.Offset, r.Length, (IReadOnlyList<string>)[r.Reason])));
         foreach (var (index, message) in refused)
         {
@@ -154,7 +183,7 @@ public sealed class DuckDbChunkProcessor
         }
 
         var refusedIndexes = refused.Keys.ToList();
-        foreach (var (ordinal, reasons) in InvalidRows(connection))
+        foreach (var (ordinal, reasons) in invalid)
         {
             var index = KeptIndexOfRow(ordinal, refusedIndexes);
             rejects.Add((pre.Kept.Record(index), pre.Kept.Line(index), pre.Kept.Offset(index), pre.Kept.Length(index), reasons));
@@ -162,10 +191,13 @@ public sealed class DuckDbChunkProcessor
 
         if (rejects.Count > 0)
         {
+            // Records are numbered in file order, so their texts are read with one forward pass over the chunk.
+            rejects.Sort((a, b) => a.Record.CompareTo(b.Record));
             using var writer = new RejectedRowWriter(rejectedPath);
-            foreach (var r in rejects.OrderBy(r => r.Record))
+            using var texts = new RecordTextReader(chunk);
+            foreach (var r in rejects)
             {
-                writer.Write(new RejectedRow(chunk.SourceName, r.Line, r.Record, TextPrepass.ReadText(chunk, r.Offset, r.Length), r.Reasons));
+                writer.Write(new RejectedRow(chunk.SourceName, r.Line, r.Record, texts.Read(r.Offset, r.Length), r.Reasons));
             }
         }
 
@@ -185,20 +217,24 @@ public sealed class DuckDbChunkProcessor
         string Raw(ColumnSpec c) => fileColumns.Contains(c.Name) ? Identifier(c.Name) : "NULL";
         var original = $"CAST(to_json(struct_pack({string.Join(", ", fileColumns.Select(c => $"{Identifier(c)} := {Identifier(c)}"))})) AS VARCHAR)";
         var first = chunk.FirstRecord - 1;
-        var rows = chunk.Rows is { } count ? $"WHERE file_row_number >= {first} AND file_row_number < {first + count}" : string.Empty;
-        Execute(connection, $"""
-            CREATE TEMP TABLE validated AS
-            SELECT file_row_number + 1 AS __ord, {original} AS __original,
-                   {string.Join(", ", schema.Select(c => $"{Raw(c)} AS {Identifier("raw:" + c.Name)}"))},
-                   {ValidationSqlBuilder.ReasonsExpression(schema, Raw, rawIsText: false, [])} AS __reasons
-            FROM read_parquet({Literal(chunk.LocalPath)}, file_row_number = true) {rows}
-            """);
+        var range = chunk.Rows is { } count ? $"WHERE file_row_number >= {first} AND file_row_number < {first + count}" : string.Empty;
+        var source = $"read_parquet({Literal(chunk.LocalPath)}, file_row_number = true) {range}";
+        var rawColumns = string.Join(", ", schema.Select(c => $"{Raw(c)} AS {RawColumn(c)}"));
 
-        var curated = WriteCurated(connection, schema, curatedPath, rawIsText: !HasTypedColumns(connection));
+        // The row range stays pushed down into the scan (only the chunk's row groups are staged), so the typed values
+        // may be computed more than once here; typed Parquet costs little to check.
+        var rows = ValidatedRows($"SELECT *, file_row_number + 1 AS __ord, {rawColumns} FROM {source}", schema, rawIsText: false, [], null);
+
+        // Parquet whose columns are all text is typed like CSV text; its checks stay those of typed values.
+        var curatedRawIsText = Describe(connection, $"SELECT {rawColumns} FROM {source}", type: true).All(t => t == "VARCHAR");
+        var typed = string.Join(", ", schema.Select(c =>
+            $"{(curatedRawIsText ? ValidationSqlBuilder.TypedExpression(c, RawColumn(c), rawIsText: true) : ParsedColumn(c))} AS {Identifier(c.Name)}"));
+        var curated = CopyCount(connection, $"COPY (SELECT {typed} FROM ({rows}) WHERE __valid) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+
         long rejected = 0;
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT __ord, __original, __reasons FROM validated WHERE len(__reasons) > 0 ORDER BY __ord";
+            command.CommandText = $"SELECT __ord, {original}, {ValidationSqlBuilder.ReasonsExpression(schema, RawColumn, rawIsText: false, [])} FROM ({rows}) WHERE NOT __valid ORDER BY __ord";
             using var reader = command.ExecuteReader();
             RejectedRowWriter? writer = null;
             try
@@ -219,24 +255,37 @@ public sealed class DuckDbChunkProcessor
         return new ChunkOutcome(curated + rejected, curated, rejected);
     }
 
-    /// <summary>Streams the valid rows, typed, in file order, to Parquet; returns how many there were.</summary>
-    private static long WriteCurated(DuckDBConnection connection, IReadOnlyList<ColumnSpec> schema, string curatedPath, bool rawIsText)
+    /// <summary>
+    /// The rows of <paramref name="rawQuery"/> (which names each schema column's raw value <see cref="RawColumn"/>) with
+    /// each column's parsed value <see cref="ParsedColumn"/> and <c>__valid</c>: true exactly when the row has no reasons.
+    /// </summary>
+    private static string ValidatedRows(string rawQuery, IReadOnlyList<ColumnSpec> schema, bool rawIsText, IReadOnlyList<ValidationSqlBuilder.Check> extra, string? rowIsReadable)
     {
-        var typed = string.Join(", ", schema.Select(c =>
-            $"{ValidationSqlBuilder.TypedExpression(c, Identifier("raw:" + c.Name), rawIsText)} AS {Identifier(c.Name)}"));
-        Execute(connection, $"COPY (SELECT {typed} FROM validated WHERE len(__reasons) = 0 ORDER BY __ord) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
-        return Count(connection, "SELECT count(*) FROM validated WHERE len(__reasons) = 0");
+        var parsed = string.Join(string.Empty, schema.Select(c => $", {ValidationSqlBuilder.ParsedExpression(c, RawColumn(c), rawIsText)} AS {ParsedColumn(c)}"));
+        var valid = ValidationSqlBuilder.ValidExpression(schema, RawColumn, ParsedColumn, extra);
+        if (rowIsReadable is not null)
+        {
+            valid = $"{rowIsReadable} AND {valid}";
+        }
+
+        return $"SELECT *, {valid} AS __valid FROM (SELECT *{parsed} FROM ({rawQuery}))";
     }
 
-    private static IEnumerable<(long Ordinal, List<string> Reasons)> InvalidRows(DuckDBConnection connection)
+    /// <summary>The curated value of a text column: its parsed value, moved from its declared zone to UTC.</summary>
+    private static string CuratedValue(ColumnSpec column, ZoneOffsets zones) => ValidationSqlBuilder.HasTimeZone(column, rawIsText: true)
+        ? zones.ToUtc(ParsedColumn(column), column.TimeZone!)
+        : ParsedColumn(column);
+
+    private static string RawColumn(ColumnSpec column) => Identifier("raw:" + column.Name);
+
+    private static string ParsedColumn(ColumnSpec column) => Identifier("parsed:" + column.Name);
+
+    /// <summary>Runs a COPY and returns how many rows it wrote (DuckDB reports it as the rows changed).</summary>
+    private static long CopyCount(DuckDBConnection connection, string copy)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT __ord, __reasons FROM validated WHERE len(__reasons) > 0 ORDER BY __ord";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return (reader.GetInt64(0), reader.GetFieldValue<List<string>>(1));
-        }
+        command.CommandText = copy;
+        return command.ExecuteNonQuery();
     }
 
     /// <summary>The kept record behind DuckDB's row <paramref name="ordinal"/> (1-based), skipping the records DuckDB refused.</summary>
@@ -290,21 +339,8 @@ public sealed class DuckDbChunkProcessor
             : null;
     }
 
-    private static bool HasTypedColumns(DuckDBConnection connection)
-    {
-        var types = new List<string>();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data_type FROM information_schema.columns WHERE table_name = 'validated' AND column_name LIKE 'raw:%'";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            types.Add(reader.GetString(0));
-        }
-
-        return types.Any(t => t != "VARCHAR");
-    }
-
-    private static List<string> Describe(DuckDBConnection connection, string query)
+    /// <summary>The names (or, with <paramref name="type"/>, the types) of a query's columns.</summary>
+    private static List<string> Describe(DuckDBConnection connection, string query, bool type = false)
     {
         var names = new List<string>();
         using var command = connection.CreateCommand();
@@ -312,7 +348,7 @@ public sealed class DuckDbChunkProcessor
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            names.Add(reader.GetString(0));
+            names.Add(reader.GetString(type ? 1 : 0));
         }
 
         return names;

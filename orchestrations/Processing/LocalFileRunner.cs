@@ -11,12 +11,21 @@ public static class LocalFileRunner
 {
     public sealed record ChunkRun(int Index, LocalChunk Chunk, ChunkOutcome Outcome, string CuratedPath, string? RejectedPath);
 
-    public static async Task<IReadOnlyList<ChunkRun>> RunAsync(string path, DatasetDefinition dataset, string outputFolder, long? targetBytes = null, string memoryLimit = "512MB")
+    /// <param name="parallelChunks">Chunks processed at once, as the activities fan out on one worker; each gets <paramref name="threadsPerChunk"/> DuckDB threads.</param>
+    public static async Task<IReadOnlyList<ChunkRun>> RunAsync(
+        string path,
+        DatasetDefinition dataset,
+        string outputFolder,
+        long? targetBytes = null,
+        string memoryLimit = DuckDbChunkProcessor.DefaultMemoryLimit,
+        int parallelChunks = 1,
+        int threadsPerChunk = 2)
     {
         Directory.CreateDirectory(outputFolder);
         var format = DataFormats.FromFileName(path) ?? throw new ArgumentException($"unknown format: {path}");
         var target = targetBytes ?? dataset.Input.ChunkSizeBytes;
         var chunks = new List<LocalChunk>();
+        var ranges = new Dictionary<int, (long Offset, long Length)>();
         var name = Path.GetFileName(path);
         if (DataFormats.IsGzip(path))
         {
@@ -48,25 +57,34 @@ public static class LocalFileRunner
             foreach (var text in layout.Chunks)
             {
                 var local = Path.Combine(outputFolder, $"input-{chunks.Count:D5}.{format}");
-                await CopyRangeAsync(path, text.Offset, text.Length, local);
+                ranges[chunks.Count] = (text.Offset, text.Length);
                 var header = text.Offset == 0 ? null : layout.Header;
                 chunks.Add(new LocalChunk(local, format, name, text.Offset, text.FirstLine, text.FirstRecord, header, layout.Chunks.Count == 1 ? null : text.Records));
             }
         }
 
+        // Each chunk is staged just before it is processed, as the activity downloads it, and removed after.
         var processor = new DuckDbChunkProcessor();
-        var runs = new List<ChunkRun>();
-        for (var i = 0; i < chunks.Count; i++)
+        var runs = new ChunkRun[chunks.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelChunks };
+        await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), options, async (i, cancellationToken) =>
         {
+            if (ranges.TryGetValue(i, out var range))
+            {
+                await CopyRangeAsync(path, range.Offset, range.Length, chunks[i].LocalPath);
+            }
+
             var curated = Path.Combine(outputFolder, $"part-{i:D5}.parquet");
             var rejected = Path.Combine(outputFolder, $"part-{i:D5}.jsonl");
-            var outcome = processor.Process(chunks[i], dataset, curated, rejected, outputFolder, memoryLimit);
-            runs.Add(new ChunkRun(i, chunks[i], outcome, curated, outcome.RowsRejected > 0 ? rejected : null));
+            var work = Directory.CreateDirectory(Path.Combine(outputFolder, $"work-{i:D5}")).FullName;
+            var outcome = processor.Process(chunks[i], dataset, curated, rejected, work, memoryLimit, threadsPerChunk);
+            runs[i] = new ChunkRun(i, chunks[i], outcome, curated, outcome.RowsRejected > 0 ? rejected : null);
+            Directory.Delete(work, recursive: true);
             if (chunks[i].LocalPath != path)
             {
                 File.Delete(chunks[i].LocalPath);
             }
-        }
+        });
 
         return runs;
     }

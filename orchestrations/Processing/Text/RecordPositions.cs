@@ -2,56 +2,86 @@ namespace Tributary.Orchestrations.Processing.Text;
 
 /// <summary>
 /// Where each record handed to DuckDB came from, in the order DuckDB reads them: its physical line, its record
-/// number in the file, its bytes in the staged chunk and its offset in the file DuckDB reads. Columns of
-/// primitives, so a 64 MB chunk costs a few MB.
+/// number in the file and its bytes in the staged chunk. Fixed-size blocks of a small struct, so a 64 MB chunk
+/// costs a few MB and growing never copies. Offsets in the file DuckDB reads are only needed when DuckDB refuses
+/// a row (rare), so they are derived on demand.
 /// </summary>
-public sealed class RecordPositions
+public sealed class RecordPositions(long firstRecord)
 {
-    private long[] lines = new long[1024];
-    private long[] records = new long[1024];
-    private long[] offsets = new long[1024];
-    private long[] readOffsets = new long[1024];
-    private int[] lengths = new int[1024];
+    private const int BlockSize = 1 << 16;
+
+    private readonly List<Entry[]> blocks = [];
+    private Func<int, long>? readLength;
+    private long readStart;
+    private long[]? readOffsets;
 
     public int Count { get; private set; }
 
-    public void Add(long line, long record, long offset, int length, long readOffset)
+    /// <summary>Adds the next kept record; <paramref name="record"/> grows with each call (records rejected before DuckDB leave gaps).</summary>
+    public void Add(long line, long record, long offset, int length)
     {
-        if (Count == lines.Length)
+        if (Count % BlockSize == 0)
         {
-            var size = Count * 2;
-            Array.Resize(ref lines, size);
-            Array.Resize(ref records, size);
-            Array.Resize(ref offsets, size);
-            Array.Resize(ref readOffsets, size);
-            Array.Resize(ref lengths, size);
+            blocks.Add(new Entry[BlockSize]);
         }
 
-        lines[Count] = line;
-        records[Count] = record;
-        offsets[Count] = offset;
-        readOffsets[Count] = readOffset;
-        lengths[Count] = length;
+        blocks[^1][Count % BlockSize] = new Entry(line, offset, length, checked((int)(record - firstRecord - Count)));
         Count++;
     }
 
-    public long Line(int index) => lines[index];
+    public long Line(int index) => At(index).Line;
 
-    public long Record(int index) => records[index];
+    public long Record(int index) => firstRecord + index + At(index).RecordGap;
 
-    public long Offset(int index) => offsets[index];
+    public long Offset(int index) => At(index).Offset;
 
-    public int Length(int index) => lengths[index];
+    public int Length(int index) => At(index).Length;
+
+    /// <summary>DuckDB reads the staged chunk itself: a record's position there is its offset in the file minus the chunk's.</summary>
+    public void ReadFromChunk(long chunkOffset)
+    {
+        readStart = -chunkOffset;
+        readLength = null;
+    }
+
+    /// <summary>DuckDB reads a copy holding the kept records back to back, each <paramref name="copiedLength"/> bytes long.</summary>
+    public void ReadFromCopy(Func<int, long> copiedLength)
+    {
+        readStart = 0;
+        readLength = copiedLength;
+    }
 
     /// <summary>The record whose bytes hold <paramref name="readOffset"/> of the file DuckDB read, or -1.</summary>
     public int IndexContainingReadOffset(long readOffset)
     {
+        readOffsets ??= ReadOffsets();
         var index = Array.BinarySearch(readOffsets, 0, Count, readOffset);
         if (index < 0)
         {
             index = ~index - 1;
         }
 
-        return index >= 0 && readOffset < readOffsets[index] + lengths[index] ? index : -1;
+        return index >= 0 && readOffset < readOffsets[index] + Length(index) ? index : -1;
     }
+
+    private long[] ReadOffsets()
+    {
+        var offsets = new long[Count];
+        var next = readStart;
+        for (var i = 0; i < Count; i++)
+        {
+            offsets[i] = readLength is null ? Offset(i) + readStart : next;
+            next += readLength?.Invoke(i) ?? 0;
+        }
+
+        return offsets;
+    }
+
+    private ref readonly Entry At(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count);
+        return ref blocks[index / BlockSize][index % BlockSize];
+    }
+
+    private readonly record struct Entry(long Line, long Offset, int Length, int RecordGap);
 }

@@ -26,63 +26,40 @@ public sealed class TextPrepass
     /// <param name="headerInChunk">True when the chunk's first non-blank record is the header line.</param>
     public static TextPrepass Run(LocalChunk chunk, TextDialect dialect, bool headerInChunk, Func<string?, IReadOnlyList<string>> columnsOf, string cleanPath)
     {
-        var all = new List<TextRecord>();
-        var scanner = new TextRecordScanner(dialect, chunk.FileOffset, chunk.FirstLine);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var startsWithBom = false;
-        var sawControl = false;
         var isJson = dialect.Quote is null && dialect.Delimiter == (byte)'\n';
-        using (var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
-        {
-            long position = chunk.FileOffset;
-            int read;
-            while ((read = file.Read(buffer, 0, BufferSize)) > 0)
-            {
-                var span = buffer.AsSpan(0, read);
-                if (position == chunk.FileOffset && chunk.FileOffset == 0 && span.StartsWith(TextRecordScanner.ByteOrderMark))
-                {
-                    startsWithBom = true;
-                }
+        var fileLength = new FileInfo(chunk.LocalPath).Length;
+        var fileEnd = chunk.FileOffset + fileLength;
+        var endsWithNewLine = fileLength == 0 || LastByte(chunk) == (byte)'\n';
+        var startsWithBom = chunk.FileOffset == 0 && StartsWithBom(chunk);
 
-                // The JSON line reader splits on this byte; a raw control character is invalid JSON anyway.
-                sawControl |= isJson && span.IndexOf((byte)0x1F) >= 0;
-                scanner.Feed(span, position, all.Add);
+        // The JSON line reader splits on this byte; a raw control character is invalid JSON anyway.
+        var sawControl = isJson && Contains(chunk, 0x1F);
 
-                position += read;
-            }
-
-            scanner.Finish(position, all.Add);
-        }
-
-        ArrayPool<byte>.Shared.Return(buffer);
-
-        string? headerText = null;
-        var headerIndex = -1;
-        if (headerInChunk)
-        {
-            headerIndex = all.FindIndex(r => !r.Blank);
-            if (headerIndex >= 0)
-            {
-                headerText = ReadText(chunk, all[headerIndex]);
-            }
-        }
-
-        var columns = columnsOf(headerText);
-        var expectedFields = isJson ? 0 : columns.Count;
-        var kept = new RecordPositions();
+        // Records are classified as the scan finds them: nothing per record is kept but the positions of kept ones.
+        var kept = new RecordPositions(chunk.FirstRecord);
         var rejects = new List<PrepassReject>();
         var dropped = startsWithBom;
         var record = chunk.FirstRecord;
-        long cleanOffset = 0;
-        var fileEnd = chunk.FileOffset + new FileInfo(chunk.LocalPath).Length;
-        var endsWithNewLine = fileEnd == chunk.FileOffset || LastByte(chunk) == (byte)'\n';
-        for (var i = 0; i < all.Count; i++)
+        var headerPending = headerInChunk;
+        var headerSeen = false;
+        IReadOnlyList<string>? columns = headerInChunk ? null : columnsOf(null);
+        var expectedFields = 0;
+
+        void OnRecord(TextRecord r)
         {
-            var r = all[i];
-            if (r.Blank || i == headerIndex)
+            if (r.Blank)
             {
-                dropped |= r.Blank;
-                continue;
+                dropped = true;
+                return;
+            }
+
+            if (headerPending)
+            {
+                headerPending = false;
+                headerSeen = true;
+                columns = columnsOf(ReadText(chunk, r));
+                expectedFields = isJson ? 0 : columns.Count;
+                return;
             }
 
             var problem = r.UnclosedQuote ? "the record ends inside a quoted field (unterminated quote)"
@@ -93,26 +70,52 @@ public sealed class TextPrepass
             {
                 rejects.Add(new PrepassReject(r.Line, record++, r.Offset, checked((int)r.Length), problem));
                 dropped = true;
-                continue;
+                return;
             }
 
-            kept.Add(r.Line, record++, r.Offset, checked((int)r.Length), cleanOffset);
-            var bom = startsWithBom && r.Offset == 0 ? TextRecordScanner.ByteOrderMark.Length : 0;
-            cleanOffset += r.Length - bom + (r.End < fileEnd || endsWithNewLine ? 0 : 1);
+            kept.Add(r.Line, record++, r.Offset, checked((int)r.Length));
         }
 
+        if (columns is not null)
+        {
+            expectedFields = isJson ? 0 : columns.Count;
+        }
+
+        var scanner = new TextRecordScanner(dialect, chunk.FileOffset, chunk.FirstLine);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            long position = chunk.FileOffset;
+            int read;
+            while ((read = file.Read(buffer, 0, BufferSize)) > 0)
+            {
+                scanner.Feed(buffer.AsSpan(0, read), position, OnRecord);
+                position += read;
+            }
+
+            scanner.Finish(position, OnRecord);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        columns ??= columnsOf(null);
         if (!dropped)
         {
             // DuckDB reads the staged file itself: positions in it are the records' own.
-            var direct = new RecordPositions();
-            for (var i = 0; i < kept.Count; i++)
-            {
-                direct.Add(kept.Line(i), kept.Record(i), kept.Offset(i), kept.Length(i), kept.Offset(i) - chunk.FileOffset);
-            }
-
-            return new TextPrepass { ReadPath = chunk.LocalPath, ReadHasHeaderLine = headerIndex >= 0, Columns = columns, Kept = direct, Rejects = rejects };
+            kept.ReadFromChunk(chunk.FileOffset);
+            return new TextPrepass { ReadPath = chunk.LocalPath, ReadHasHeaderLine = headerSeen, Columns = columns, Kept = kept, Rejects = rejects };
         }
 
+        // The copy drops a leading BOM and ends its last record with a newline.
+        kept.ReadFromCopy(i =>
+        {
+            var bom = startsWithBom && kept.Offset(i) == 0 ? TextRecordScanner.ByteOrderMark.Length : 0;
+            var end = kept.Offset(i) + kept.Length(i);
+            return kept.Length(i) - bom + (end < fileEnd || endsWithNewLine ? 0 : 1);
+        });
         WriteClean(chunk, kept, cleanPath);
         return new TextPrepass { ReadPath = cleanPath, ReadHasHeaderLine = false, Columns = columns, Kept = kept, Rejects = rejects };
     }
@@ -124,26 +127,40 @@ public sealed class TextPrepass
         var bytes = new byte[length];
         file.Position = offset - chunk.FileOffset;
         file.ReadExactly(bytes);
-        var span = bytes.AsSpan();
-        if (offset == 0 && span.StartsWith(TextRecordScanner.ByteOrderMark))
-        {
-            span = span[TextRecordScanner.ByteOrderMark.Length..];
-        }
-
-        if (span.EndsWith("\n"u8))
-        {
-            span = span[..^1];
-        }
-
-        if (span.EndsWith("\r"u8))
-        {
-            span = span[..^1];
-        }
-
-        return Encoding.UTF8.GetString(span);
+        return RecordTextReader.Decode(bytes, offset);
     }
 
     private static string ReadText(LocalChunk chunk, TextRecord record) => ReadText(chunk, record.Offset, checked((int)record.Length));
+
+    private static bool StartsWithBom(LocalChunk chunk)
+    {
+        using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        Span<byte> head = stackalloc byte[3];
+        return file.ReadAtLeast(head, 3, throwOnEndOfStream: false) == 3 && head.SequenceEqual(TextRecordScanner.ByteOrderMark);
+    }
+
+    private static bool Contains(LocalChunk chunk, byte value)
+    {
+        using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int read;
+            while ((read = file.Read(buffer, 0, BufferSize)) > 0)
+            {
+                if (buffer.AsSpan(0, read).IndexOf(value) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private static byte LastByte(LocalChunk chunk)
     {

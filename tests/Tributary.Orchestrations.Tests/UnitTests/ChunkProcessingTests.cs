@@ -75,6 +75,27 @@ public sealed class ChunkProcessingTests : IDisposable
             r => AssertReject(r, line: 4, record: 3, "not json", "line is not a JSON object"));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")] // a blank line: DuckDB then reads a clean copy, not the staged chunk
+    public async Task A_record_duckdb_refuses_is_rejected_at_its_own_position(string blank)
+    {
+        var path = Path.Combine(work, "utf8.csv");
+        var bytes = new List<byte>();
+        bytes.AddRange(Encoding.UTF8.GetBytes($"id,amount,kind,note\n1,1.00,a,x\n{blank}2,1.00,a,"));
+        bytes.AddRange([0xC3, 0x28]);
+        bytes.AddRange(Encoding.UTF8.GetBytes("\n3,1.00,b,y\n"));
+        await File.WriteAllBytesAsync(path, bytes.ToArray());
+
+        var result = await ChunkRunResult.RunAsync(path, TestDatasets.Orders(), work);
+
+        Assert.Equal(["1", "3"], result.CuratedIds);
+        var reject = Assert.Single(result.Rejected);
+        Assert.Equal(blank.Length == 0 ? 3 : 4, reject.GetProperty("line").GetInt64());
+        Assert.Equal(2, reject.GetProperty("record").GetInt64());
+        Assert.StartsWith("unreadable record: ", reject.GetProperty("reasons")[0].GetString());
+    }
+
     [Fact]
     public async Task A_very_long_line_is_one_record()
     {

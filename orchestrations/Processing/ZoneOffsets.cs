@@ -1,0 +1,51 @@
+using DuckDB.NET.Data;
+using static Tributary.Orchestrations.Processing.SqlText;
+
+namespace Tributary.Orchestrations.Processing;
+
+/// <summary>
+/// Converts local wall-clock timestamps of a time zone to UTC with the same result as DuckDB's ICU
+/// <c>timezone('UTC', timezone(zone, ts))</c>, at a fraction of its per-row cost: ICU computes, once per
+/// connection, the zone's offset for every local day of a range; a day whose offset is the same at its start,
+/// its noon and its end has no transition, so its rows just add that offset. Rows on transition days (DST
+/// gaps and overlaps) and outside the range still go through ICU, so its rules for them stay in force.
+/// </summary>
+public sealed class ZoneOffsets(DuckDBConnection connection)
+{
+    /// <summary>The days covered: ICU computes two offsets per day per connection, so the range costs a few ms.</summary>
+    private const string FirstDay = "1990-01-01";
+    private const string LastDay = "2060-12-31";
+    private const int FirstDayNumber = 7305; // days from 1970-01-01 to FirstDay
+
+    private readonly Dictionary<string, string> tables = new(StringComparer.Ordinal);
+
+    /// <summary>The UTC timestamp of the local timestamp <paramref name="local"/> (a column reference) in <paramref name="zone"/>.</summary>
+    public string ToUtc(string local, string zone)
+    {
+        if (!tables.TryGetValue(zone, out var table))
+        {
+            table = Identifier($"__zone_offsets_{tables.Count}");
+            Create(table, zone);
+            tables[zone] = table;
+        }
+
+        var icu = $"timezone('UTC', timezone({Literal(zone)}, {local}))";
+        var day = $"greatest(epoch_us({local}) // 86400000000 - {FirstDayNumber} + 1, 0)";
+        return $"coalesce(make_timestamp(epoch_us({local}) + list_extract((SELECT offsets FROM {table}), {day})), {icu})";
+    }
+
+    private void Create(string table, string zone)
+    {
+        string Shift(string at) => $"epoch_us(timezone('UTC', timezone({Literal(zone)}, {at}))) - epoch_us({at})";
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE TEMP TABLE {table} AS
+            SELECT list(CASE WHEN s0 = s1 AND s0 = s2 THEN s0 END ORDER BY d) AS offsets
+            FROM (SELECT d, s0, s1, lead(s0) OVER (ORDER BY d) AS s2
+                  FROM (SELECT d, {Shift("d")} AS s0, {Shift("d + INTERVAL 12 HOUR")} AS s1
+                        FROM (SELECT unnest(generate_series(TIMESTAMP '{FirstDay}', TIMESTAMP '{LastDay}' + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS d)))
+            WHERE d <= TIMESTAMP '{LastDay}'
+            """;
+        command.ExecuteNonQuery();
+    }
+}
