@@ -3,9 +3,17 @@ using Tributary.Cli.Runtime;
 namespace Tributary.Cli.Tests.Fixtures;
 
 /// <summary>A real Azurite (the npm emulator), disk-backed in a temporary folder, for one test class.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public class AzuriteFixture : IAsyncLifetime
 {
+    private readonly bool inMemory;
     private AzuriteServer? server;
+
+    public AzuriteFixture()
+        : this(inMemory: false)
+    {
+    }
+
+    protected AzuriteFixture(bool inMemory) => this.inMemory = inMemory;
 
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "tributary-tests", Guid.NewGuid().ToString("N"));
 
@@ -13,7 +21,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), DataFolder);
+        server = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), DataFolder, inMemory);
     }
 
     public async Task DisposeAsync()
