@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DuckDB.NET.Data;
 using static Tributary.Orchestrations.Processing.SqlText;
 
@@ -9,6 +10,7 @@ namespace Tributary.Orchestrations.Processing;
 /// connection, the zone's offset for every local day of a range; a day whose offset is the same at its start,
 /// its noon and its end has no transition, so its rows just add that offset. Rows on transition days (DST
 /// gaps and overlaps) and outside the range still go through ICU, so its rules for them stay in force.
+/// ICU's offsets are computed once per zone per process; later connections (one per chunk) load them with an appender.
 /// </summary>
 public sealed class ZoneOffsets(DuckDBConnection connection)
 {
@@ -16,6 +18,9 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
     private const string FirstDay = "1990-01-01";
     private const string LastDay = "2060-12-31";
     private const int FirstDayNumber = 7305; // days from 1970-01-01 to FirstDay
+
+    /// <summary>Each zone's offsets (µs, NULL for transition days), by day from <see cref="FirstDay"/>: ICU's answer does not change within a process.</summary>
+    private static readonly ConcurrentDictionary<string, long?[]> Computed = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, string> tables = new(StringComparer.Ordinal);
 
@@ -35,6 +40,50 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
     }
 
     private void Create(string table, string zone)
+    {
+        if (Computed.TryGetValue(zone, out var offsets))
+        {
+            Load(table, offsets);
+            return;
+        }
+
+        Compute(table, zone);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT offsets FROM {table}";
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"no offsets were computed for {zone}");
+        }
+
+        Computed.TryAdd(zone, [.. reader.GetFieldValue<List<long?>>(0)]);
+    }
+
+    /// <summary>The same one-row table <see cref="Compute"/> builds, from offsets computed earlier.</summary>
+    private void Load(string table, long?[] offsets)
+    {
+        var days = Identifier($"__zone_days_{tables.Count}");
+        Execute($"CREATE TABLE {days} (day INTEGER, offset_us BIGINT)");
+        using (var appender = connection.CreateAppender(days.Trim('"')))
+        {
+            for (var day = 0; day < offsets.Length; day++)
+            {
+                var row = appender.CreateRow().AppendValue(day);
+                (offsets[day] is { } offset ? row.AppendValue(offset) : row.AppendNullValue()).EndRow();
+            }
+        }
+
+        Execute($"CREATE TEMP TABLE {table} AS SELECT list(offset_us ORDER BY day) AS offsets FROM {days}; DROP TABLE {days}");
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private void Compute(string table, string zone)
     {
         string Shift(string at) => $"epoch_us(timezone('UTC', timezone({Literal(zone)}, {at}))) - epoch_us({at})";
         using var command = connection.CreateCommand();
