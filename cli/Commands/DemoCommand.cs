@@ -194,8 +194,7 @@ public static class DemoCommand
             {
                 var local = Path.Combine(folder, path.Replace('=', '_'));
                 Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-                var slash = path.IndexOf('/');
-                await store.Blob(path[..slash], path[(slash + 1)..]).DownloadToAsync(local, cancellationToken);
+                await store.BlobAt(path).DownloadToAsync(local, cancellationToken);
             }
         }
     }

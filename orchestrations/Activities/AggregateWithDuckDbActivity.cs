@@ -26,9 +26,8 @@ public sealed class AggregateWithDuckDbActivity(BlobStore store, DatasetCatalog 
         var parts = new List<string>();
         foreach (var part in request.CuratedParts)
         {
-            var (container, name) = SplitPath(part);
             var local = work.File($"part-{parts.Count:D5}.parquet");
-            await store.Blob(container, name).DownloadToAsync(local);
+            await store.BlobAt(part).DownloadToAsync(local);
             parts.Add(local);
         }
 
@@ -41,12 +40,5 @@ public sealed class AggregateWithDuckDbActivity(BlobStore store, DatasetCatalog 
         var summary = new AggregationSummary(AggregationEngines.DuckDb, null, rows, resultPath, previewDocument.RootElement.Clone());
         await store.UploadJsonAsync(BlobContainers.Results, summaryName, summary);
         return new AggregationOutcome(AggregationEngines.DuckDb, null, null, rows, [resultPath, $"{BlobContainers.Results}/{summaryName}"], "SUCCESS");
-    }
-
-    /// <summary>"container/name/with/slashes" → (container, name).</summary>
-    public static (string Container, string Name) SplitPath(string path)
-    {
-        var slash = path.IndexOf('/');
-        return (path[..slash], path[(slash + 1)..]);
     }
 }

@@ -1,3 +1,4 @@
+using static Tributary.Orchestrations.Processing.DuckDbCommands;
 using DuckDB.NET.Data;
 using Tributary.Orchestrations.Aggregation;
 using static Tributary.Orchestrations.Processing.SqlText;
@@ -21,9 +22,7 @@ public sealed class DuckDbAggregationEngine
         Execute(connection, $"CREATE TEMP TABLE result AS {sql}");
         Execute(connection, $"COPY result TO {Literal(resultPath)} (FORMAT parquet)");
 
-        using var count = connection.CreateCommand();
-        count.CommandText = "SELECT count(*) FROM result";
-        var rows = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var rows = ScalarInt64(connection, "SELECT count(*) FROM result");
 
         return (rows, PreviewOf(connection, "result"));
     }
@@ -49,10 +48,4 @@ public sealed class DuckDbAggregationEngine
         return (string)preview.ExecuteScalar()!;
     }
 
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 }

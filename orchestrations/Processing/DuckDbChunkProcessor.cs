@@ -1,3 +1,4 @@
+using static Tributary.Orchestrations.Processing.DuckDbCommands;
 using System.Data.Common;
 using DuckDB.NET.Data;
 using Tributary.Orchestrations.Datasets;
@@ -146,7 +147,7 @@ public sealed class DuckDbChunkProcessor
         // One writer thread: with two, keeping insertion order makes DuckDB buffer whole row groups out of order
         // (~150 MB more for a 64 MB chunk); the typed rows are already computed, so writing them is the cheap part.
         Execute(connection, "SET threads = 1");
-        var curated = CopyCount(connection, $"COPY (SELECT {string.Join(", ", schema.Select(c => Identifier(c.Name)))} FROM validated WHERE __reasons IS NULL) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+        var curated = Execute(connection, $"COPY (SELECT {string.Join(", ", schema.Select(c => Identifier(c.Name)))} FROM validated WHERE __reasons IS NULL) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
         Execute(connection, "DROP TABLE validated");
 
         // Rows DuckDB's CSV reader refused (e.g. invalid UTF-8): found by the byte offset of their record.
@@ -229,7 +230,7 @@ public sealed class DuckDbChunkProcessor
         var curatedRawIsText = Describe(connection, $"SELECT {rawColumns} FROM {source}", type: true).All(t => t == "VARCHAR");
         var typed = string.Join(", ", schema.Select(c =>
             $"{(curatedRawIsText ? ValidationSqlBuilder.TypedExpression(c, RawColumn(c), rawIsText: true) : ParsedColumn(c))} AS {Identifier(c.Name)}"));
-        var curated = CopyCount(connection, $"COPY (SELECT {typed} FROM ({rows}) WHERE __valid) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+        var curated = Execute(connection, $"COPY (SELECT {typed} FROM ({rows}) WHERE __valid) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
 
         long rejected = 0;
         using (var command = connection.CreateCommand())
@@ -279,14 +280,6 @@ public sealed class DuckDbChunkProcessor
     private static string RawColumn(ColumnSpec column) => Identifier("raw:" + column.Name);
 
     private static string ParsedColumn(ColumnSpec column) => Identifier("parsed:" + column.Name);
-
-    /// <summary>Runs a COPY and returns how many rows it wrote (DuckDB reports it as the rows changed).</summary>
-    private static long CopyCount(DuckDBConnection connection, string copy)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = copy;
-        return command.ExecuteNonQuery();
-    }
 
     /// <summary>The kept record behind DuckDB's row <paramref name="ordinal"/> (1-based), skipping the records DuckDB refused.</summary>
     private static int KeptIndexOfRow(long ordinal, List<int> refusedIndexes)
@@ -355,20 +348,6 @@ public sealed class DuckDbChunkProcessor
     }
 
     private static string JsonKey(string name) => name.All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? name : $"\"{name}\"";
-
-    private static long Count(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void Execute(DuckDBConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     private static string FirstLine(string message)
     {

@@ -63,7 +63,7 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
     private void Load(string table, long?[] offsets)
     {
         var days = Identifier($"__zone_days_{tables.Count}");
-        Execute($"CREATE TABLE {days} (day INTEGER, offset_us BIGINT)");
+        DuckDbCommands.Execute(connection, $"CREATE TABLE {days} (day INTEGER, offset_us BIGINT)");
         using (var appender = connection.CreateAppender(days.Trim('"')))
         {
             for (var day = 0; day < offsets.Length; day++)
@@ -73,14 +73,7 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
             }
         }
 
-        Execute($"CREATE TEMP TABLE {table} AS SELECT list(offset_us ORDER BY day) AS offsets FROM {days}; DROP TABLE {days}");
-    }
-
-    private void Execute(string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        DuckDbCommands.Execute(connection, $"CREATE TEMP TABLE {table} AS SELECT list(offset_us ORDER BY day) AS offsets FROM {days}; DROP TABLE {days}");
     }
 
     private void Compute(string table, string zone)

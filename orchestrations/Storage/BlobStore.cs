@@ -16,6 +16,13 @@ public sealed class BlobStore(BlobServiceClient service)
 
     public BlobClient Blob(string container, string name) => Service.GetBlobContainerClient(container).GetBlobClient(name);
 
+    /// <summary>The blob at a "container/name/with/slashes" path, the form manifests and results record.</summary>
+    public BlobClient BlobAt(string path)
+    {
+        var slash = path.IndexOf('/');
+        return Blob(path[..slash], path[(slash + 1)..]);
+    }
+
     public async Task EnsureContainersAsync(CancellationToken cancellationToken = default)
     {
         foreach (var container in BlobContainers.All)

@@ -172,8 +172,7 @@ public sealed class RunsApiTests(AzuriteFixture azurite) : IClassFixture<Azurite
         foreach (var part in manifest.Chunks.Where(c => c.CuratedPath is not null).Select(c => c.CuratedPath!))
         {
             var local = Path.Combine(work, $"{manifest.RunId}-{files.Count}.parquet");
-            var slash = part.IndexOf('/');
-            await store.Blob(part[..slash], part[(slash + 1)..]).DownloadToAsync(local);
+            await store.BlobAt(part).DownloadToAsync(local);
             files.Add(local);
         }
 
