@@ -115,11 +115,13 @@ static string Direct(string csv, string output)
 static string Pipeline(string csv, string output, string root)
 {
     var dataset = new DatasetCatalog(Path.Combine(root, "datasets")).Get("taxi");
-    // BENCH_PARALLEL_CHUNKS=2 runs two chunks at a time with one DuckDB thread each, as the activities fan out on a
-    // 2-core worker; the default is one chunk at a time with two threads. BENCH_CHUNK_BYTES overrides the dataset's size.
-    var parallel = int.Parse(Environment.GetEnvironmentVariable("BENCH_PARALLEL_CHUNKS") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+    // One chunk per core at a time, one DuckDB thread each, as the activities fan out on a worker (BENCH_PARALLEL_CHUNKS=1:
+    // one chunk at a time with two DuckDB threads). BENCH_CHUNK_BYTES overrides the dataset's chunk size.
+    var parallel = int.Parse(Environment.GetEnvironmentVariable("BENCH_PARALLEL_CHUNKS") ?? Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
     long? chunkBytes = Environment.GetEnvironmentVariable("BENCH_CHUNK_BYTES") is { } bytes ? long.Parse(bytes, System.Globalization.CultureInfo.InvariantCulture) : null;
-    var runs = LocalFileRunner.RunAsync(csv, dataset, output, chunkBytes, parallelChunks: parallel, threadsPerChunk: parallel == 1 ? 2 : 1).GetAwaiter().GetResult();
+    // BENCH_FAST_PATH=0 turns the CSV fast path off (every record through DuckDB's text validation), for comparison.
+    var fastPath = Environment.GetEnvironmentVariable("BENCH_FAST_PATH") != "0";
+    var runs = LocalFileRunner.RunAsync(csv, dataset, output, chunkBytes, parallelChunks: parallel, threadsPerChunk: parallel == 1 ? 2 : 1, fastPath: fastPath).GetAwaiter().GetResult();
     var read = runs.Sum(r => r.Outcome.RowsRead);
     var curated = runs.Sum(r => r.Outcome.RowsCurated);
     var rejected = runs.Sum(r => r.Outcome.RowsRejected);

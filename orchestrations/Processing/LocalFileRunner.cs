@@ -19,7 +19,8 @@ public static class LocalFileRunner
         long? targetBytes = null,
         string memoryLimit = DuckDbChunkProcessor.DefaultMemoryLimit,
         int parallelChunks = 1,
-        int threadsPerChunk = 2)
+        int threadsPerChunk = 2,
+        bool fastPath = true)
     {
         Directory.CreateDirectory(outputFolder);
         var format = DataFormats.FromFileName(path) ?? throw new ArgumentException($"unknown format: {path}");
@@ -64,7 +65,7 @@ public static class LocalFileRunner
         }
 
         // Each chunk is staged just before it is processed, as the activity downloads it, and removed after.
-        var processor = new DuckDbChunkProcessor();
+        var processor = new DuckDbChunkProcessor(fastPath);
         var runs = new ChunkRun[chunks.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelChunks };
         await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), options, async (i, cancellationToken) =>
@@ -94,17 +95,24 @@ public static class LocalFileRunner
         await using var source = File.OpenRead(path);
         source.Position = offset;
         await using var destination = File.Create(target);
-        var buffer = new byte[1 << 20];
-        while (length > 0)
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length)));
-            if (read == 0)
+            while (length > 0)
             {
-                throw new EndOfStreamException();
-            }
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(1 << 20, length)));
+                if (read == 0)
+                {
+                    throw new EndOfStreamException();
+                }
 
-            await destination.WriteAsync(buffer.AsMemory(0, read));
-            length -= read;
+                await destination.WriteAsync(buffer.AsMemory(0, read));
+                length -= read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -17,7 +17,8 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
     /// <summary>The days covered: ICU computes two offsets per day per connection, so the range costs a few ms.</summary>
     private const string FirstDay = "1990-01-01";
     private const string LastDay = "2060-12-31";
-    private const int FirstDayNumber = 7305; // days from 1970-01-01 to FirstDay
+    /// <summary>Days from 1970-01-01 to the first day covered; day <c>FirstDayNumber + i</c> has offset <c>i</c>.</summary>
+    public const int FirstDayNumber = 7305;
 
     /// <summary>Each zone's offsets (µs, NULL for transition days), by day from <see cref="FirstDay"/>: ICU's answer does not change within a process.</summary>
     private static readonly ConcurrentDictionary<string, long?[]> Computed = new(StringComparer.Ordinal);
@@ -37,6 +38,16 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
         var icu = $"timezone('UTC', timezone({Literal(zone)}, {local}))";
         var day = $"greatest(epoch_us({local}) // 86400000000 - {FirstDayNumber} + 1, 0)";
         return $"coalesce(make_timestamp(epoch_us({local}) + list_extract((SELECT offsets FROM {table}), {day})), {icu})";
+    }
+
+    /// <summary>
+    /// The zone's offset (µs to add to local time) for each local day from <see cref="FirstDayNumber"/>, NULL for a
+    /// transition day: the same numbers <see cref="ToUtc"/> applies, for code that converts outside DuckDB.
+    /// </summary>
+    public long?[] OffsetsOf(string zone)
+    {
+        _ = ToUtc("NULL", zone);
+        return Computed[zone];
     }
 
     private void Create(string table, string zone)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Tributary.Orchestrations.Processing.FastPath;
 
 namespace Tributary.Orchestrations.Processing.Text;
 
@@ -19,17 +20,22 @@ public sealed class TextPrepass
     public required RecordPositions Kept { get; init; }
     public required List<PrepassReject> Rejects { get; init; }
 
-    /// <summary>Data records seen (kept + rejected here); blank lines and the header are not records.</summary>
-    public long DataRecords => Kept.Count + Rejects.Count;
+    /// <summary>The file of records the fast path found valid, rewritten for DuckDB's typed reader; null without a fast path.</summary>
+    public string? FastReadPath { get; init; }
+
+    /// <summary>Records in <see cref="FastReadPath"/>: valid, and not in <see cref="Kept"/>.</summary>
+    public long FastRecords { get; init; }
+
+    /// <summary>Data records seen (fast, kept for DuckDB's validation, rejected here); blank lines and the header are not records.</summary>
+    public long DataRecords => FastRecords + Kept.Count + Rejects.Count;
 
     /// <param name="expectedFields">Fields a CSV record must have; 0 for JSON lines.</param>
     /// <param name="headerInChunk">True when the chunk's first non-blank record is the header line.</param>
-    public static TextPrepass Run(LocalChunk chunk, TextDialect dialect, bool headerInChunk, Func<string?, IReadOnlyList<string>> columnsOf, string cleanPath)
+    /// <param name="fastPlanOf">The CSV fast path for the file's columns, if any: its records go to <paramref name="fastPath"/>, the rest to <paramref name="cleanPath"/>.</param>
+    public static TextPrepass Run(LocalChunk chunk, TextDialect dialect, bool headerInChunk, Func<string?, IReadOnlyList<string>> columnsOf, string cleanPath,
+        Func<IReadOnlyList<string>, FastCsvPlan?>? fastPlanOf = null, string? fastPath = null)
     {
         var isJson = dialect.Quote is null && dialect.Delimiter == (byte)'\n';
-        var fileLength = new FileInfo(chunk.LocalPath).Length;
-        var fileEnd = chunk.FileOffset + fileLength;
-        var endsWithNewLine = fileLength == 0 || LastByte(chunk) == (byte)'\n';
         var startsWithBom = chunk.FileOffset == 0 && StartsWithBom(chunk);
 
         // The JSON line reader splits on this byte; a raw control character is invalid JSON anyway.
@@ -102,6 +108,16 @@ public sealed class TextPrepass
         }
 
         columns ??= columnsOf(null);
+        if (kept.Count > 0 && fastPath is not null && fastPlanOf?.Invoke(columns) is { } plan)
+        {
+            var split = FastCsvSplit.Run(chunk, kept, plan, fastPath, cleanPath);
+            return new TextPrepass
+            {
+                ReadPath = cleanPath, ReadHasHeaderLine = false, Columns = columns, Kept = split.Slow, Rejects = rejects,
+                FastReadPath = fastPath, FastRecords = split.FastRecords,
+            };
+        }
+
         if (!dropped)
         {
             // DuckDB reads the staged file itself: positions in it are the records' own.
@@ -109,15 +125,9 @@ public sealed class TextPrepass
             return new TextPrepass { ReadPath = chunk.LocalPath, ReadHasHeaderLine = headerSeen, Columns = columns, Kept = kept, Rejects = rejects };
         }
 
-        // The copy drops a leading BOM and ends its last record with a newline.
-        kept.ReadFromCopy(i =>
-        {
-            var bom = startsWithBom && kept.Offset(i) == 0 ? TextRecordScanner.ByteOrderMark.Length : 0;
-            var end = kept.Offset(i) + kept.Length(i);
-            return kept.Length(i) - bom + (end < fileEnd || endsWithNewLine ? 0 : 1);
-        });
-        WriteClean(chunk, kept, cleanPath);
-        return new TextPrepass { ReadPath = cleanPath, ReadHasHeaderLine = false, Columns = columns, Kept = kept, Rejects = rejects };
+        // The copy holds the kept records only, each ending with one LF (see FastCsvSplit).
+        var copy = FastCsvSplit.Run(chunk, kept, plan: null, fastPath: null, cleanPath);
+        return new TextPrepass { ReadPath = cleanPath, ReadHasHeaderLine = false, Columns = columns, Kept = copy.Slow, Rejects = rejects };
     }
 
     /// <summary>The record's text as it is in the file, without its line terminator (and without a leading BOM).</summary>
@@ -155,59 +165,6 @@ public sealed class TextPrepass
             }
 
             return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static byte LastByte(LocalChunk chunk)
-    {
-        using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        file.Position = file.Length - 1;
-        return (byte)file.ReadByte();
-    }
-
-    /// <summary>Copies the kept records, in order, to a file of their own (BOM removed, last newline added).</summary>
-    private static void WriteClean(LocalChunk chunk, RecordPositions kept, string cleanPath)
-    {
-        using var source = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-        using var target = new FileStream(cleanPath, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            for (var i = 0; i < kept.Count; i++)
-            {
-                var offset = kept.Offset(i);
-                long remaining = kept.Length(i);
-                if (offset == 0 && remaining >= 3)
-                {
-                    source.Position = 0;
-                    var head = new byte[3];
-                    source.ReadExactly(head);
-                    if (head.AsSpan().SequenceEqual(TextRecordScanner.ByteOrderMark))
-                    {
-                        offset += 3;
-                        remaining -= 3;
-                    }
-                }
-
-                source.Position = offset - chunk.FileOffset;
-                byte last = 0;
-                while (remaining > 0)
-                {
-                    var n = source.Read(buffer, 0, (int)Math.Min(remaining, BufferSize));
-                    target.Write(buffer, 0, n);
-                    last = buffer[n - 1];
-                    remaining -= n;
-                }
-
-                if (last != (byte)'\n')
-                {
-                    target.WriteByte((byte)'\n');
-                }
-            }
         }
         finally
         {
