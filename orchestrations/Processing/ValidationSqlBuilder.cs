@@ -112,6 +112,6 @@ public static class ValidationSqlBuilder
     }
 
     private static string ZonedToUtc(ColumnSpec column, bool rawIsText, string local) => HasTimeZone(column, rawIsText)
-        ? $"timezone('UTC', timezone({Literal(column.TimeZone!)}, {local}))"
+        ? ZoneOffsets.IcuToUtc(local, column.TimeZone!)
         : local;
 }

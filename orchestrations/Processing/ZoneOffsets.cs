@@ -35,7 +35,7 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
             tables[zone] = table;
         }
 
-        var icu = $"timezone('UTC', timezone({Literal(zone)}, {local}))";
+        var icu = IcuToUtc(local, zone);
         var day = $"greatest(epoch_us({local}) // 86400000000 - {FirstDayNumber} + 1, 0)";
         return $"coalesce(make_timestamp(epoch_us({local}) + list_extract((SELECT offsets FROM {table}), {day})), {icu})";
     }
@@ -46,9 +46,17 @@ public sealed class ZoneOffsets(DuckDBConnection connection)
     /// </summary>
     public long?[] OffsetsOf(string zone)
     {
-        _ = ToUtc("NULL", zone);
-        return Computed[zone];
+        if (!Computed.TryGetValue(zone, out var offsets))
+        {
+            _ = ToUtc("NULL", zone);
+            offsets = Computed[zone];
+        }
+
+        return offsets;
     }
+
+    /// <summary>ICU's conversion itself, per row: what <see cref="ToUtc"/> equals, cheaper when there are only a few rows to convert.</summary>
+    public static string IcuToUtc(string local, string zone) => $"timezone('UTC', timezone({Literal(zone)}, {local}))";
 
     private void Create(string table, string zone)
     {

@@ -1,11 +1,8 @@
 namespace Tributary.Orchestrations.Processing.FastPath;
 
-/// <summary>Writes times as DuckDB's CSV reader reads them with '%Y-%m-%d %H:%M:%S' and '%Y-%m-%d'.</summary>
+/// <summary>Writes times in the ISO 8601 spelling DuckDB's CSV reader casts without a format: "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd".</summary>
 public static class CanonicalTime
 {
-    public const string TimestampFormat = "%Y-%m-%d %H:%M:%S";
-    public const string DateFormat = "%Y-%m-%d";
-
     /// <summary>Writes "yyyy-MM-dd HH:mm:ss"; returns the length (19).</summary>
     public static int WriteTimestamp(CivilTime time, Span<byte> target)
     {
