@@ -177,7 +177,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         long curated;
         if (pre.FastReadPath is { } fastRead && pre.FastRecords > 0)
         {
-            curated = ScalarInt64(connection, "SELECT count(*) FROM validated WHERE __reasons IS NULL");
+            curated = ScalarInt64(connection, $"SELECT count(*) FROM ({validRows})");
             long written;
             try
             {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing.Text;
 
 namespace Tributary.Orchestrations.Processing.FastPath;
 
@@ -64,14 +65,7 @@ public sealed class FastCsvPlan
     /// </summary>
     public int TryRewrite(ReadOnlySpan<byte> record, Span<byte> target)
     {
-        if (record.Length > 0 && record[^1] == (byte)'\n')
-        {
-            record = record[..^1];
-            if (record.Length > 0 && record[^1] == (byte)'\r')
-            {
-                record = record[..^1];
-            }
-        }
+        record = TextRecordScanner.WithoutTerminator(record);
 
         // Line breaks inside fields and invalid UTF-8 are DuckDB's to judge (one vectorized pass settles the usual all-ASCII record).
         if (record.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0 && (record.IndexOfAny((byte)'\r', (byte)'\n') >= 0 || !Utf8.IsValid(record)))

@@ -68,7 +68,7 @@ public static class FastCsvSplit
                         }
                     }
 
-                    var body = WithoutTerminator(bom ? record[TextRecordScanner.ByteOrderMark.Length..] : record);
+                    var body = TextRecordScanner.WithoutTerminator(bom ? record[TextRecordScanner.ByteOrderMark.Length..] : record);
                     slowFile.Write(body);
                     slowFile.WriteByte((byte)'\n');
                     slow.Add(kept.Line(i), kept.Record(i), kept.Offset(i), length);
@@ -116,21 +116,6 @@ public static class FastCsvSplit
         return (start, length);
     }
 
-    /// <summary>The record without its "\n" or "\r\n".</summary>
-    private static ReadOnlySpan<byte> WithoutTerminator(ReadOnlySpan<byte> record)
-    {
-        if (record.Length > 0 && record[^1] == (byte)'\n')
-        {
-            record = record[..^1];
-            if (record.Length > 0 && record[^1] == (byte)'\r')
-            {
-                record = record[..^1];
-            }
-        }
-
-        return record;
-    }
-
     /// <summary>A record longer than the window, copied in pieces like the short ones (BOM and terminator dropped, LF added).</summary>
     private static int CopyLong(LocalChunk chunk, long start, int length, FileStream target)
     {
@@ -138,7 +123,7 @@ public static class FastCsvSplit
         Span<byte> edge = stackalloc byte[3];
         source.Position = start + length - 2;
         source.ReadExactly(edge[..2]);
-        var end = length - (edge[1] == (byte)'\n' ? (edge[0] == (byte)'\r' ? 2 : 1) : 0);
+        var end = length - 2 + TextRecordScanner.WithoutTerminator(edge[..2]).Length;
         source.Position = start;
         source.ReadExactly(edge);
         var from = start == 0 && edge.SequenceEqual(TextRecordScanner.ByteOrderMark) ? TextRecordScanner.ByteOrderMark.Length : 0;

@@ -11,6 +11,21 @@ public sealed class TextRecordScanner(TextDialect dialect, long startOffset = 0,
 
     public static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
+    /// <summary>A record's bytes without the terminator the scanner ended it at: its LF, or the CRLF that LF closes.</summary>
+    public static ReadOnlySpan<byte> WithoutTerminator(ReadOnlySpan<byte> record)
+    {
+        if (record.Length > 0 && record[^1] == NewLine)
+        {
+            record = record[..^1];
+            if (record.Length > 0 && record[^1] == (byte)'\r')
+            {
+                record = record[..^1];
+            }
+        }
+
+        return record;
+    }
+
     private bool inQuotes;
     private long recordStart = startOffset;
     private long recordLine = startLine;
