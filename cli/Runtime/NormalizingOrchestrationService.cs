@@ -32,22 +32,32 @@ public sealed class NormalizingOrchestrationService(IOrchestrationService inner,
     public Task StopAsync() => StopAsync(isForced: false);
 
     /// <summary>
-    /// The sidecar stops the service from an async void callback; the Azure Storage partition manager can wait
-    /// 10 minutes to drain (seen when its partitions never started, or the worker left first) and then throws,
-    /// which crashes the whole process. Stop waits at most <c>stopTimeout</c>; leases expire on their own.
+    /// The sidecar stops the service from an async void callback, so anything the stop throws crashes the whole
+    /// process: the Azure Storage partition manager can wait 10 minutes to drain (seen when its partitions never
+    /// started, or the worker left first) and then throws, and a service stopped before it finished starting throws
+    /// NullReferenceException (seen when SIGTERM came half a second after start). Stop waits at most
+    /// <c>stopTimeout</c> and reports a failure instead of throwing it; leases expire on their own.
     /// </summary>
     public async Task StopAsync(bool isForced)
     {
-        var stopping = inner.StopAsync(isForced);
+        Task stopping;
         try
         {
-            await stopping.WaitAsync(stopTimeout);
+            stopping = inner.StopAsync(isForced);
         }
-        catch (TimeoutException)
+        catch (Exception ex)
         {
-            _ = stopping.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            stopping = Task.FromException(ex);
         }
+
+        _ = stopping.ContinueWith(
+            t => Console.Error.WriteLine($"tributary: stopping the task hub failed: {t.Exception!.GetBaseException().Message}"),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
+        await Task.WhenAny(stopping, Task.Delay(stopTimeout));
     }
+
     public Task CreateAsync() => inner.CreateAsync();
     public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
     public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();

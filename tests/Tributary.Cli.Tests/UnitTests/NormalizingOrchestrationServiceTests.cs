@@ -41,6 +41,25 @@ public sealed class NormalizingOrchestrationServiceTests
         }
     }
 
+    [Fact]
+    public async Task A_stop_that_throws_at_once_is_reported_instead_of_crashing_the_process()
+    {
+        // The Azure Storage service throws NullReferenceException from StopAsync when it had not finished starting.
+        var notStarted = DispatchProxy.Create<IOrchestrationService, ThrowsOnStop>();
+        var service = new NormalizingOrchestrationService(notStarted, TimeSpan.FromSeconds(10));
+
+        var clock = Stopwatch.StartNew();
+        await service.StopAsync(isForced: false);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stop took {clock.Elapsed}");
+    }
+
+    public class ThrowsOnStop : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod!.Name == nameof(IOrchestrationService.StopAsync) ? throw new NullReferenceException() : throw new NotSupportedException();
+    }
+
     public class NeverStops : DispatchProxy
     {
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
