@@ -1,3 +1,7 @@
+using Tributary.Orchestrations.Api;
+
+
+
 namespace Tributary.Functions;
 
 /// <summary>

@@ -1,3 +1,9 @@
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Storage;
+
+
+
 namespace Tributary.Orchestrations;
 
 /// <summary>Settings of the pipeline core, bound from the "Tributary" configuration section.</summary>
@@ -32,7 +38,7 @@ public sealed class PipelineOptions
     public TimeSpan IntakeClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Batch window of datasets whose definition has no batch section; the default is one run per blob.</summary>
-    public Batching.BatchWindow Batch { get; set; } = Batching.BatchWindow.None;
+    public BatchWindow Batch { get; set; } = BatchWindow.None;
 
     /// <summary>Blobs a backfill lists per page (one listing activity each).</summary>
     public int BackfillPageSize { get; set; } = 500;

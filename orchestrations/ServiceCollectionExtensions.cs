@@ -3,13 +3,12 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Tributary.Orchestrations.Api;
-using Tributary.Orchestrations.Batching;
 using Tributary.Orchestrations.Aggregation;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation.Databricks;
+using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Engines;
 using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
 
@@ -85,14 +84,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FileQuarantine>();
 
         // A pack activity runs the single-chunk activity for each of its chunks.
-        services.AddTransient<Activities.ProcessChunkActivity>();
+        services.AddTransient<ProcessChunkActivity>();
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<DuckDbAggregationEngine>();
         services.AddSingleton<VersionClaims>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();
-        services.AddSingleton<Runs.RunCatalog>();
+        services.AddSingleton<RunCatalog>();
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();
 

@@ -1,8 +1,9 @@
 using Microsoft.DurableTask;
-using Tributary.Orchestrations.Activities;
-using Tributary.Orchestrations.Backfill;
-using Tributary.Orchestrations.Databricks;
-using Tributary.Orchestrations.Orchestrators;
+using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Aggregation.Databricks;
+using Tributary.Orchestrations.Intake.Backfill;
+using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Orchestrations;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Tributary.Orchestrations.Api;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Cli.Commands;
 

@@ -6,8 +6,9 @@ using Microsoft.DurableTask.Client;
 using Spectre.Console;
 using Tributary.Cli.Hosting;
 using Tributary.Cli.Runtime;
+using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
 

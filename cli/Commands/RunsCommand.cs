@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Spectre.Console;
 using Tributary.Cli.Runtime;
-using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Cli.Commands;

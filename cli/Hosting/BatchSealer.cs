@@ -1,4 +1,7 @@
-using Tributary.Orchestrations.Batching;
+using Tributary.Orchestrations.Intake;
+
+
+
 
 namespace Tributary.Cli.Hosting;
 

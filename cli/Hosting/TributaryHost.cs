@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Cli.Hosting;
 

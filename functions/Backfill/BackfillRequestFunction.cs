@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Functions.Http;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Functions.Backfill;

@@ -1,8 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
-using Tributary.Orchestrations.Backfill;
-using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Orchestrators;
+using Tributary.Orchestrations.Intake.Backfill;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Functions.Durable;
 

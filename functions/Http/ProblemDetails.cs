@@ -1,5 +1,8 @@
 using Tributary.Orchestrations.Api;
 
+
+
+
 namespace Tributary.Functions.Http;
 
 /// <summary>

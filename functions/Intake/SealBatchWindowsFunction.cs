@@ -2,7 +2,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Tributary.Orchestrations.Batching;
 using Tributary.Orchestrations.Intake;
 
 namespace Tributary.Functions.Intake;

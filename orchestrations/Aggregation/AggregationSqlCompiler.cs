@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Tributary.Orchestrations.Datasets;
 
 namespace Tributary.Orchestrations.Aggregation;
 

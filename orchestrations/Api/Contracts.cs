@@ -1,6 +1,8 @@
-using Tributary.Orchestrations.Backfill;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Runs;
+
+
+
 
 namespace Tributary.Orchestrations.Api;
 

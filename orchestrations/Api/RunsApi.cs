@@ -5,11 +5,10 @@ using Azure.Storage.Queues;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Tributary.Orchestrations.Backfill;
+using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Engines;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 

@@ -1,4 +1,4 @@
-using Tributary.Orchestrations.Aggregation;
+
 
 namespace Tributary.Orchestrations.Datasets;
 
@@ -15,7 +15,7 @@ public sealed record DatasetDefinition
     public required AggregationSpec Aggregation { get; init; }
 
     /// <summary>How arrivals are grouped into runs; absent = the pipeline's default (Tributary:Batch).</summary>
-    public Batching.BatchWindow? Batch { get; init; }
+    public BatchWindow? Batch { get; init; }
 
     /// <summary>Where this definition was loaded from, for error messages.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -1,4 +1,7 @@
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
+
+
+
 
 namespace Tributary.Orchestrations.Intake;
 

@@ -1,12 +1,10 @@
-using Microsoft.DurableTask;
 using Azure;
 using Azure.Storage.Blobs.Models;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Tributary.Orchestrations.Batching;
 using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Orchestrators;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Intake;

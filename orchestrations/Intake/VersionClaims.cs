@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Tributary.Orchestrations.Models;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Intake;

@@ -1,4 +1,3 @@
-using Tributary.Orchestrations.Models;
 
 namespace Tributary.Orchestrations.Processing;
 

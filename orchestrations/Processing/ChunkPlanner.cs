@@ -1,6 +1,5 @@
 using Azure;
 using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Models;
 using Tributary.Orchestrations.Processing.Text;
 using Tributary.Orchestrations.Storage;
 

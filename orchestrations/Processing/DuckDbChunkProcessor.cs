@@ -1,9 +1,9 @@
-using static Tributary.Orchestrations.Processing.DuckDbCommands;
 using System.Data.Common;
 using DuckDB.NET.Data;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing.FastPath;
 using Tributary.Orchestrations.Processing.Text;
+using static Tributary.Orchestrations.Processing.DuckDbCommands;
 using static Tributary.Orchestrations.Processing.SqlText;
 
 namespace Tributary.Orchestrations.Processing;

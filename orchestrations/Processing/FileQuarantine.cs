@@ -1,5 +1,7 @@
-using Tributary.Orchestrations.Models;
 using Tributary.Orchestrations.Storage;
+
+
+
 
 namespace Tributary.Orchestrations.Processing;
 

@@ -1,6 +1,9 @@
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing.Text;
 
+
+
+
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>

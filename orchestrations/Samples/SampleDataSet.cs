@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using DuckDB.NET.Data;
+using Tributary.Orchestrations.Processing;
 using static Tributary.Orchestrations.Processing.SqlText;
 
 namespace Tributary.Orchestrations.Samples;

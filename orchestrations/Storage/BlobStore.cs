@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Tributary.Orchestrations.Models;
 
 namespace Tributary.Orchestrations.Storage;
 

@@ -1,3 +1,8 @@
+using Tributary.Orchestrations.Aggregation.Databricks;
+using Tributary.Orchestrations.Intake;
+
+
+
 namespace Tributary.Orchestrations.Storage;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using Microsoft.DurableTask.Client;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Cli.Tests.Fixtures;
 

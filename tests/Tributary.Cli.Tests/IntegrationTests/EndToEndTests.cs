@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
 

@@ -5,7 +5,7 @@ using Tributary.Cli.Hosting;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
 

@@ -7,7 +7,7 @@ using DuckDB.NET.Data;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
 

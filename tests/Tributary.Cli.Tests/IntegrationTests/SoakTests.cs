@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Cli.Hosting;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;
+using Tributary.Orchestrations.Storage;
 using Xunit.Abstractions;
 
 namespace Tributary.Cli.Tests.IntegrationTests;

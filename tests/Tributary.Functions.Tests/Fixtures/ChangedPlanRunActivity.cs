@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Functions.Tests.Fixtures.Changed;
 

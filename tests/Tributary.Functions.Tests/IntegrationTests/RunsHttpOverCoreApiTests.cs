@@ -8,8 +8,7 @@ using Tributary.Functions.Http;
 using Tributary.Functions.Intake;
 using Tributary.Functions.Tests.Fixtures;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Orchestrators;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Functions.Tests.IntegrationTests;

@@ -4,8 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tributary.Functions.Intake;
 using Tributary.Functions.Tests.Fixtures;
-using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Orchestrators;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Functions.Tests.IntegrationTests;

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Tributary.Functions.Durable;
 using Tributary.Orchestrations;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Functions.Tests.UnitTests;
 

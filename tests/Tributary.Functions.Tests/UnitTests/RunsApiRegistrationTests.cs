@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Functions.Http;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Intake;
 
 namespace Tributary.Functions.Tests.UnitTests;
 

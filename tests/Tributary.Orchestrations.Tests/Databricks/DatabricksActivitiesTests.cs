@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation.Databricks;
 
 namespace Tributary.Orchestrations.Tests.Databricks;
 

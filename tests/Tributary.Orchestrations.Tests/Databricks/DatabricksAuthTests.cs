@@ -2,7 +2,7 @@ using System.Net;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation.Databricks;
 
 namespace Tributary.Orchestrations.Tests.Databricks;
 

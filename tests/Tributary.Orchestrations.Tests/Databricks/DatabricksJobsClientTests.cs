@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation.Databricks;
 
 namespace Tributary.Orchestrations.Tests.Databricks;
 

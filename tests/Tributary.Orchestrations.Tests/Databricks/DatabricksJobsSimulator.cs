@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tributary.Orchestrations.Aggregation.Databricks;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

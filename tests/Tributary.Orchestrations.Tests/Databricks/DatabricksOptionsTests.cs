@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation.Databricks;
 
 namespace Tributary.Orchestrations.Tests.Databricks;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation.Databricks;
 
 namespace Tributary.Orchestrations.Tests.Databricks;
 

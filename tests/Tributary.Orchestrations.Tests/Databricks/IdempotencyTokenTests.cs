@@ -1,4 +1,7 @@
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation.Databricks;
+
+
+
 
 namespace Tributary.Orchestrations.Tests.Databricks;
 

@@ -1,5 +1,7 @@
-using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
+
+
+
 
 namespace Tributary.Orchestrations.Tests.Fixtures;
 

@@ -1,13 +1,12 @@
 using Microsoft.DurableTask;
-using Tributary.Orchestrations.Aggregation;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Orchestrations.Activities;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Engines;
-using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Orchestrators;
+using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 

@@ -1,7 +1,9 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Tributary.Orchestrations.Aggregation;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 
@@ -110,7 +112,7 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
     private async Task<RunManifest> RunAsync(string runId)
     {
         var client = fixture.Host.Client;
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(Orchestrations.Orchestrators.IngestOrchestrator), DatabricksMonitorHost.Request(runId),
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(Orchestrations.Runs.IngestOrchestrator), DatabricksMonitorHost.Request(runId),
             new StartOrchestrationOptions(runId));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var metadata = await client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, timeout.Token);

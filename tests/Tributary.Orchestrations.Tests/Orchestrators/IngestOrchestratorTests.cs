@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Tributary.Orchestrations.Activities;
-using Tributary.Orchestrations.Models;
-using Tributary.Orchestrations.Orchestrators;
+using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 

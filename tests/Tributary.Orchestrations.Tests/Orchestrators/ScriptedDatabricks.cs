@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Tributary.Orchestrations.Databricks;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Aggregation.Databricks;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 

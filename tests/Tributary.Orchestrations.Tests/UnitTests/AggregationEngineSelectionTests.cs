@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Orchestrations.Activities;
-using Tributary.Orchestrations.Databricks;
+using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Engines;
-using Tributary.Orchestrations.Models;
 using Tributary.Orchestrations.Tests.Databricks;
 using Tributary.Orchestrations.Tests.Orchestrators;
 

@@ -1,5 +1,8 @@
 using Tributary.Orchestrations.Api;
-using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Intake.Backfill;
+
+
+
 
 namespace Tributary.Orchestrations.Tests.UnitTests;
 

@@ -1,5 +1,9 @@
-using Tributary.Orchestrations.Batching;
-using Tributary.Orchestrations.Models;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Storage;
+
+
+
 
 namespace Tributary.Orchestrations.Tests.UnitTests;
 

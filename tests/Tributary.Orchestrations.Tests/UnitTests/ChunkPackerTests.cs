@@ -1,5 +1,8 @@
-using Tributary.Orchestrations.Models;
 using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Storage;
+
+
+
 
 namespace Tributary.Orchestrations.Tests.UnitTests;
 

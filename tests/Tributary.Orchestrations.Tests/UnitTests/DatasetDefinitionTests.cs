@@ -1,5 +1,8 @@
 using Tributary.Orchestrations.Datasets;
 
+
+
+
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class DatasetDefinitionTests : IDisposable

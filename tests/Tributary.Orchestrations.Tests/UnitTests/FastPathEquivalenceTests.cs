@@ -3,7 +3,6 @@ using DuckDB.NET.Data;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 

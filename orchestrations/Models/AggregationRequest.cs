@@ -1,4 +1,0 @@
-namespace Tributary.Orchestrations.Models;
-
-/// <summary>Aggregate the curated parts of one run with the dataset's aggregation spec.</summary>
-public sealed record AggregationRequest(string RunId, string Dataset, IReadOnlyList<string> CuratedParts);

@@ -1,7 +1,0 @@
-namespace Tributary.Orchestrations.Models;
-
-/// <summary>
-/// The external engine run started for a Tributary run, kept in tributary-state/engine-runs/{runId}.json so that
-/// cancelling the Tributary run can cancel it too (a terminated orchestration runs no more code of its own).
-/// </summary>
-public sealed record EngineRunRecord(string RunId, string Dataset, string Engine, string EngineRunId, string? EngineRunUrl, DateTime StartedAt);

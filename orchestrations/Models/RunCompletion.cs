@@ -1,4 +1,0 @@
-namespace Tributary.Orchestrations.Models;
-
-/// <summary>The message put on the run-completions queue when a run's manifest is committed.</summary>
-public sealed record RunCompletion(string RunId, string Dataset, string Status, string ManifestPath);

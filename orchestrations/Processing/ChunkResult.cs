@@ -1,0 +1,23 @@
+using Tributary.Orchestrations.Storage;
+
+
+
+namespace Tributary.Orchestrations.Processing;
+
+/// <summary>Stats of one processed chunk. Rows read = rows curated + rows rejected.</summary>
+public sealed record ChunkResult(
+    int Index,
+    BlobReference Input,
+    long? Offset,
+    long? Length,
+    long RowsRead,
+    long RowsCurated,
+    long RowsRejected,
+    string? CuratedPath,
+    string? RejectedPath,
+    double Seconds,
+    string? FileProblem = null)
+{
+    /// <summary>True when the whole chunk's file was quarantined instead of processed row by row.</summary>
+    public bool IsQuarantined => FileProblem is not null;
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Azure;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Orchestrations.Processing;
+
+/// <summary>
+/// Parses and validates one chunk, writes its curated Parquet and its rejected rows to the run's
+/// deterministic paths (overwriting on retry), and returns its counts.
+/// </summary>
+public sealed class ProcessChunkActivity(
+    BlobStore store,
+    DatasetCatalog catalog,
+    DuckDbChunkProcessor processor,
+    FileQuarantine quarantine,
+    PipelineOptions options,
+    ILogger<ProcessChunkActivity> logger) : TaskActivity<ChunkSpec, ChunkResult>
+{
+    public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ChunkSpec chunk)
+    {
+        var clock = Stopwatch.StartNew();
+        var dataset = catalog.Get(chunk.Dataset);
+        var curatedName = StorageLayout.CuratedPart(chunk.Dataset, chunk.RunId, chunk.Index);
+        var rejectedName = StorageLayout.RejectedPart(chunk.Dataset, chunk.RunId, chunk.Index);
+
+        using var work = new WorkDirectory(options.WorkDirectory, $"chunk-{chunk.Index}");
+        var local = work.File("input." + chunk.Format);
+        var outcome = await StageAsync(chunk, local);
+        if (outcome is null)
+        {
+            var isText = chunk.Format != DataFormats.Parquet;
+            var localChunk = new LocalChunk(
+                local,
+                chunk.Format,
+                chunk.Input.Name,
+                isText ? chunk.Offset ?? 0 : 0,
+                chunk.FirstLine,
+                chunk.FirstRecord,
+                chunk.Header,
+                chunk.Offset is null ? null : chunk.Records);
+            outcome = processor.Process(
+                localChunk,
+                dataset,
+                work.File("curated.parquet"),
+                work.File("rejected.jsonl"),
+                work.Path,
+                options.DuckDbChunkMemoryLimit);
+        }
+
+        if (outcome.FileProblem is not null)
+        {
+            logger.LogWarning("Chunk {Index} of run {RunId} ({Input}) quarantined: {Problem}", chunk.Index, chunk.RunId, chunk.Input, outcome.FileProblem);
+            await store.DeleteIfExistsAsync(BlobContainers.Curated, curatedName);
+            await store.DeleteIfExistsAsync(BlobContainers.Rejected, rejectedName);
+            var quarantined = await quarantine.QuarantineAsync(chunk.RunId, chunk.Dataset, chunk.Input, outcome.FileProblem);
+            return Result(chunk, outcome, null, quarantined.QuarantinePath, clock);
+        }
+
+        await store.UploadFileAsync(BlobContainers.Curated, curatedName, work.File("curated.parquet"));
+        if (outcome.RowsRejected > 0)
+        {
+            await store.UploadFileAsync(BlobContainers.Rejected, rejectedName, work.File("rejected.jsonl"));
+        }
+        else
+        {
+            // A retry must not leave a reject file from an earlier attempt behind.
+            await store.DeleteIfExistsAsync(BlobContainers.Rejected, rejectedName);
+        }
+
+        logger.LogInformation("Chunk {Index} of run {RunId}: {Read} read, {Curated} curated, {Rejected} rejected in {Seconds:F2}s",
+            chunk.Index, chunk.RunId, outcome.RowsRead, outcome.RowsCurated, outcome.RowsRejected, clock.Elapsed.TotalSeconds);
+        return Result(
+            chunk,
+            outcome,
+            $"{BlobContainers.Curated}/{curatedName}",
+            outcome.RowsRejected > 0 ? $"{BlobContainers.Rejected}/{rejectedName}" : null,
+            clock);
+    }
+
+    /// <summary>
+    /// Downloads the chunk to local disk, streaming: a text chunk's byte range, a Parquet chunk's row groups (into a
+    /// sparse file of the blob's size with the footer, so DuckDB reads it as the whole file), or a whole gzip file
+    /// decompressed on the way. Returns an outcome only when the file cannot even be staged.
+    /// </summary>
+    private async Task<ChunkOutcome?> StageAsync(ChunkSpec chunk, string local)
+    {
+        try
+        {
+            if (chunk.Format == DataFormats.Parquet && chunk.Offset is not null && !DataFormats.IsGzip(chunk.Input.Name))
+            {
+                return await StageRowGroupsAsync(chunk, local);
+            }
+
+            var range = chunk.Offset is { } offset ? new HttpRange(offset, chunk.Length) : default;
+            await store.DownloadToFileAsync(chunk.Input, local, DataFormats.IsGzip(chunk.Input.Name), range);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return ChunkOutcome.Unreadable($"corrupt gzip stream: {ex.Message}");
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return ChunkOutcome.Unreadable("the blob version was overwritten or deleted before it was processed; a newer version gets its own run");
+        }
+    }
+
+    private async Task<ChunkOutcome?> StageRowGroupsAsync(ChunkSpec chunk, string local)
+    {
+        // The footer first (to learn where the chunk's row groups lie), then only those bytes.
+        await using var file = new FileStream(local, FileMode.Create, FileAccess.ReadWrite);
+        file.SetLength(chunk.Input.Size);
+        await store.DownloadRangeIntoAsync(chunk.Input, chunk.Input.Size - 8, 8, file);
+        var tail = new byte[8];
+        file.Position = chunk.Input.Size - 8;
+        await file.ReadExactlyAsync(tail);
+        var footer = ParquetRowGroups.FooterLength(tail);
+        if (footer < 8 || footer > chunk.Input.Size - 4)
+        {
+            return ChunkOutcome.Unreadable("not a parquet file: no parquet footer at the end");
+        }
+
+        await store.DownloadRangeIntoAsync(chunk.Input, chunk.Input.Size - footer, footer, file);
+        file.Position = 0;
+        await file.WriteAsync(ParquetRowGroups.Magic.ToArray());
+        await file.FlushAsync();
+
+        var groups = ParquetRowGroups.Read(local).Skip((int)chunk.Offset!.Value).Take((int)chunk.Length!.Value).ToList();
+        var start = groups.Min(g => g.Start);
+        await store.DownloadRangeIntoAsync(chunk.Input, start, groups.Max(g => g.End) - start, file);
+        return null;
+    }
+
+    private static ChunkResult Result(ChunkSpec chunk, ChunkOutcome outcome, string? curated, string? rejected, Stopwatch clock) => new(
+        chunk.Index, chunk.Input, chunk.Offset, chunk.Length, outcome.RowsRead, outcome.RowsCurated, outcome.RowsRejected,
+        curated, rejected, Math.Round(clock.Elapsed.TotalSeconds, 3), outcome.FileProblem);
+}

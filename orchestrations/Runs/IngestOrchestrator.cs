@@ -1,0 +1,144 @@
+using Microsoft.DurableTask;
+using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Aggregation.Databricks;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing;
+
+namespace Tributary.Orchestrations.Runs;
+
+/// <summary>
+/// One run: plan the chunks, fan out processing (bounded), fan in the stats, aggregate, then commit the
+/// manifest last. Deterministic: time comes from the context, all I/O from activities.
+/// </summary>
+public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunManifest>
+{
+    /// <summary>Transient storage faults are retried; the engine retries quickly whatever interval is asked for.</summary>
+    public static readonly TaskOptions ActivityRetry =
+        TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2));
+
+    public override async Task<RunManifest> RunAsync(TaskOrchestrationContext context, IngestRequest request)
+    {
+        var startedAt = context.CurrentUtcDateTime;
+        DateTime? processedAt = null;
+        DateTime? aggregatedAt = null;
+        var chunks = new List<ChunkResult>();
+        var quarantined = new List<QuarantinedFile>();
+        AggregationOutcome? aggregation = null;
+        string status;
+        string? error = null;
+
+        try
+        {
+            context.SetCustomStatus(new RunProgress("planning", 0, 0));
+            var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), request, ActivityRetry);
+            quarantined.AddRange(plan.QuarantinedFiles);
+
+            await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), chunks);
+            processedAt = context.CurrentUtcDateTime;
+            quarantined.AddRange(chunks.Where(c => c.IsQuarantined).Select(c => new QuarantinedFile(c.Input, c.FileProblem!, c.RejectedPath)));
+
+            var totals = RunTotals.Of(chunks, quarantined.Count);
+            (status, error) = Verdict(plan, chunks, totals);
+            if (status == RunStatus.Succeeded)
+            {
+                var aggregating = new RunProgress("aggregating", chunks.Count, chunks.Count);
+                context.SetCustomStatus(aggregating);
+                var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
+                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts), aggregating);
+                aggregatedAt = context.CurrentUtcDateTime;
+                if (aggregation.State != "SUCCESS")
+                {
+                    var runPage = aggregation.EngineRunUrl is null ? "" : $" (run page {aggregation.EngineRunUrl})";
+                    (status, error) = (RunStatus.Failed, $"aggregation on {aggregation.Engine} ended {aggregation.State}: {aggregation.Message}{runPage}");
+                }
+            }
+        }
+        catch (TaskFailedException ex)
+        {
+            status = RunStatus.Failed;
+            error = $"{ex.TaskName} failed: {ex.FailureDetails.ErrorMessage}";
+        }
+
+        context.SetCustomStatus(new RunProgress("committing", chunks.Count, chunks.Count));
+        var manifest = new RunManifest(
+            request.RunId,
+            request.Dataset,
+            status,
+            request.RerunOf,
+            request.Inputs,
+            chunks.OrderBy(c => c.Index).ToList(),
+            quarantined,
+            RunTotals.Of(chunks, quarantined.Count),
+            aggregation,
+            Outputs(chunks, aggregation),
+            new RunTimings(startedAt, processedAt, aggregatedAt, context.CurrentUtcDateTime),
+            error);
+
+        await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
+        context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
+        return manifest;
+    }
+
+    /// <summary>
+    /// Keeps at most <paramref name="maxInFlight"/> processing activities running (a pack of small chunks is one
+    /// activity); progress, in chunks, goes to the custom status.
+    /// </summary>
+    private static async Task ProcessChunksAsync(TaskOrchestrationContext context, RunPlan plan, int maxInFlight, List<ChunkResult> results)
+    {
+        var byIndex = plan.Chunks.ToDictionary(c => c.Index);
+        var packs = plan.ActivityPacks;
+        var inFlight = new List<Task<IReadOnlyList<ChunkResult>>>();
+        var next = 0;
+        while (next < packs.Count || inFlight.Count > 0)
+        {
+            while (next < packs.Count && inFlight.Count < maxInFlight)
+            {
+                inFlight.Add(ProcessPackAsync(context, packs[next++].Select(i => byIndex[i]).ToList()));
+            }
+
+            var done = await Task.WhenAny(inFlight);
+            inFlight.Remove(done);
+            results.AddRange(await done);
+            context.SetCustomStatus(new RunProgress("processing", results.Count, plan.Chunks.Count));
+        }
+    }
+
+    private static async Task<IReadOnlyList<ChunkResult>> ProcessPackAsync(TaskOrchestrationContext context, IReadOnlyList<ChunkSpec> pack) =>
+        pack.Count == 1
+            ? [await context.CallActivityAsync<ChunkResult>(nameof(ProcessChunkActivity), pack[0], ActivityRetry)]
+            : await context.CallActivityAsync<IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), pack, ActivityRetry);
+
+    private static async Task<AggregationOutcome> AggregateAsync(TaskOrchestrationContext context, string engine, AggregationRequest request, RunProgress progress)
+    {
+        return engine switch
+        {
+            AggregationEngines.DuckDb => await context.CallActivityAsync<AggregationOutcome>(nameof(AggregateWithDuckDbActivity), request, ActivityRetry),
+            AggregationEngines.Databricks => await DatabricksAggregation.RunAsync(context, request, progress),
+            _ => new AggregationOutcome(engine, null, null, 0, [], "UNAVAILABLE", $"unknown aggregation engine '{engine}': expected duckdb or databricks"),
+        };
+    }
+
+    private static (string Status, string? Error) Verdict(RunPlan plan, List<ChunkResult> chunks, RunTotals totals)
+    {
+        if (plan.Problem is not null)
+        {
+            return (RunStatus.Failed, plan.Problem);
+        }
+
+        if (chunks.All(c => c.IsQuarantined))
+        {
+            return (RunStatus.Failed, "no input could be processed; see quarantinedFiles");
+        }
+
+        return totals.RejectedShare > plan.FailureTolerance
+            ? (RunStatus.Failed, $"{totals.RowsRejected} of {totals.RowsRead} rows rejected ({totals.RejectedShare:P1}), above the dataset's tolerance of {plan.FailureTolerance:P1}")
+            : (RunStatus.Succeeded, null);
+    }
+
+    private static List<string> Outputs(List<ChunkResult> chunks, AggregationOutcome? aggregation) =>
+    [
+        .. chunks.OrderBy(c => c.Index).Where(c => c.CuratedPath is not null).Select(c => c.CuratedPath!),
+        .. chunks.OrderBy(c => c.Index).Where(c => c.RejectedPath is not null).Select(c => c.RejectedPath!),
+        .. aggregation?.Outputs ?? [],
+    ];
+}

@@ -1,0 +1,65 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing;
+
+namespace Tributary.Orchestrations.Runs;
+
+/// <summary>Decides the chunks of a run and quarantines whole files that cannot be processed.</summary>
+public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner, FileQuarantine quarantine, PipelineOptions options, ILogger<PlanRunActivity> logger)
+    : TaskActivity<IngestRequest, RunPlan>
+{
+    public override async Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request)
+    {
+        DatasetDefinition? dataset;
+        string? problem = null;
+        try
+        {
+            dataset = catalog.Find(request.Dataset);
+            problem = dataset is null ? $"unknown dataset '{request.Dataset}': no definition in {catalog.Folder}" : null;
+        }
+        catch (DatasetDefinitionException ex)
+        {
+            dataset = null;
+            problem = $"dataset definition is invalid: {ex.Message}";
+        }
+
+        if (dataset is null)
+        {
+            logger.LogWarning("Run {RunId}: {Problem}; quarantining {Count} input(s)", request.RunId, problem, request.Inputs.Count);
+            var all = new List<QuarantinedFile>();
+            foreach (var input in request.Inputs)
+            {
+                all.Add(await quarantine.QuarantineAsync(request.RunId, request.Dataset, input, problem!));
+            }
+
+            return new RunPlan([], all, "none", 0, problem);
+        }
+
+        var chunks = new List<ChunkSpec>();
+        var quarantined = new List<QuarantinedFile>();
+        foreach (var input in request.Inputs)
+        {
+            var fileProblem = planner.ProblemOf(input, dataset);
+            if (fileProblem is not null)
+            {
+                quarantined.Add(await quarantine.QuarantineAsync(request.RunId, request.Dataset, input, fileProblem));
+                continue;
+            }
+
+            var plan = await planner.PlanAsync(request.RunId, dataset, input, firstIndex: chunks.Count);
+            if (plan.Problem is not null)
+            {
+                quarantined.Add(await quarantine.QuarantineAsync(request.RunId, request.Dataset, input, plan.Problem));
+                continue;
+            }
+
+            chunks.AddRange(plan.Chunks);
+        }
+
+        // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
+        var engine = string.IsNullOrWhiteSpace(options.AggregationEngine) ? dataset.Aggregation.Engine : options.AggregationEngine.Trim().ToLowerInvariant();
+        var packs = ChunkPacker.Pack(chunks, options.PackChunksBelowBytes, options.MaxChunksPerPack);
+        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs);
+    }
+}

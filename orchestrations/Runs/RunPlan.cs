@@ -1,0 +1,24 @@
+using Tributary.Orchestrations.Processing;
+
+
+
+namespace Tributary.Orchestrations.Runs;
+
+/// <summary>
+/// What the planner decided for a run: the chunks to process, whole files it quarantined, and the
+/// dataset settings the orchestrator needs (it reads no definitions itself: that is I/O).
+/// </summary>
+public sealed record RunPlan(
+    IReadOnlyList<ChunkSpec> Chunks,
+    IReadOnlyList<QuarantinedFile> QuarantinedFiles,
+    string AggregationEngine,
+    double FailureTolerance,
+    string? Problem = null,
+    IReadOnlyList<IReadOnlyList<int>>? Packs = null)
+{
+    /// <summary>
+    /// The chunk indexes each processing activity takes: small chunks share one activity, because on this engine
+    /// storage round-trips per activity, not our code, bound throughput. Without packs, one chunk per activity.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> ActivityPacks => Packs ?? Chunks.Select(c => (IReadOnlyList<int>)[c.Index]).ToList();
+}
