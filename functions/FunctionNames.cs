@@ -1,6 +1,4 @@
-using Tributary.Orchestrations.Api;
-
-
+using Tributary.Orchestrations.Intake.Backfill;
 
 namespace Tributary.Functions;
 

@@ -2,8 +2,6 @@ using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
 
-
-
 namespace Tributary.Orchestrations;
 
 /// <summary>Settings of the pipeline core, bound from the "Tributary" configuration section.</summary>

@@ -8,8 +8,8 @@ using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Intake;
-using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations;
@@ -88,6 +88,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<DuckDbAggregationEngine>();
         services.AddSingleton<VersionClaims>();
+        services.AddSingleton<IntakeClaims>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();

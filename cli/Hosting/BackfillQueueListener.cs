@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Tributary.Orchestrations.Intake.Backfill;
+using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Cli.Hosting;

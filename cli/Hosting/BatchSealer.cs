@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Intake;
 
-
-
-
 namespace Tributary.Cli.Hosting;
 
 /// <summary>The standalone host's timer for batch windows: asks the core's <see cref="ArrivalBatcher"/> to seal what is due.</summary>

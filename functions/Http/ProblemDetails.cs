@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Api;
 
-
-
-
 namespace Tributary.Functions.Http;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Tributary.Orchestrations.Datasets;
 
 namespace Tributary.Orchestrations.Aggregation;
 

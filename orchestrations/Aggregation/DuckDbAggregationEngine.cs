@@ -1,5 +1,4 @@
 using DuckDB.NET.Data;
-using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using static Tributary.Orchestrations.Processing.DuckDbCommands;
 using static Tributary.Orchestrations.Processing.SqlText;

@@ -1,9 +1,6 @@
 using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Runs;
 
-
-
-
 namespace Tributary.Orchestrations.Api;
 
 // The request and response shapes of the runs API, shared by the standalone host's minimal API, the
@@ -11,16 +8,6 @@ namespace Tributary.Orchestrations.Api;
 
 /// <summary>POST /api/datasets/{dataset}/reprocess body: reprocess the matching blobs (a backfill over HTTP).</summary>
 public sealed record ReprocessRequest(string? Prefix = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool Force = false);
-
-/// <summary>A message on the backfill-requests queue (JSON).</summary>
-public sealed record BackfillRequest(
-    string Dataset,
-    string? Prefix = null,
-    DateTimeOffset? From = null,
-    DateTimeOffset? To = null,
-    int? BatchSize = null,
-    int? MaxParallel = null,
-    bool Force = false);
 
 /// <summary>Answer of rerun, reprocess and backfill: the orchestration that was started.</summary>
 public sealed record RunAccepted(string RunId, string Dataset, string Status, string? RerunOf = null, string? StatusUrl = null);

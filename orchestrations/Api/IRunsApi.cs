@@ -1,3 +1,5 @@
+using Tributary.Orchestrations.Intake.Backfill;
+
 namespace Tributary.Orchestrations.Api;
 
 /// <summary>

@@ -2,9 +2,6 @@ using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
-
-
-
 namespace Tributary.Orchestrations.Api;
 
 /// <summary>Reads runs back from storage: intake claims say a run exists, manifests say how it ended.</summary>
@@ -19,7 +16,7 @@ public sealed class RunCatalog(BlobStore store)
             return runs;
         }
 
-        await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "intake/", cancellationToken))
+        await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, StorageLayout.IntakeClaimsFolder, cancellationToken))
         {
             var claim = await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, blob.Name, cancellationToken);
             if (claim?.Request is null || (dataset is not null && claim.Request.Dataset != dataset))
@@ -54,7 +51,7 @@ public sealed class RunCatalog(BlobStore store)
         }
 
         // Run ids start with their dataset, so a dataset filter narrows the listing itself.
-        var prefix = dataset is null ? "intake/" : $"intake/{dataset}-";
+        var prefix = StorageLayout.IntakeClaimsOf(dataset);
         await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken))
         {
             if (after is not null && string.CompareOrdinal(blob.Name, after) <= 0)

@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Runs;
 
-
-
-
 namespace Tributary.Orchestrations.Api;
 
 /// <summary>One line of the runs listing. A run with no manifest yet is not done.</summary>

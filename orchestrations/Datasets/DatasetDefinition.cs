@@ -1,4 +1,4 @@
-
+using Tributary.Orchestrations.Aggregation;
 
 namespace Tributary.Orchestrations.Datasets;
 

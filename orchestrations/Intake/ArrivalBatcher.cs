@@ -126,11 +126,11 @@ public sealed class ArrivalBatcher(
     {
         var datasets = new List<string>();
         var container = store.Service.GetBlobContainerClient(BlobContainers.State);
-        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", "batches/", cancellationToken))
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", StorageLayout.BatchClaimsFolder, cancellationToken))
         {
             if (item.IsPrefix)
             {
-                datasets.Add(item.Prefix["batches/".Length..].TrimEnd('/'));
+                datasets.Add(item.Prefix[StorageLayout.BatchClaimsFolder.Length..].TrimEnd('/'));
             }
         }
 

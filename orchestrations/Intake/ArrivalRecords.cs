@@ -80,11 +80,11 @@ public sealed class ArrivalRecords(BlobStore store, VersionClaims versions)
     {
         var datasets = new List<string>();
         var container = store.Service.GetBlobContainerClient(BlobContainers.State);
-        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", "arrivals/", cancellationToken))
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", StorageLayout.ArrivalsFolder, cancellationToken))
         {
             if (item.IsPrefix)
             {
-                datasets.Add(item.Prefix["arrivals/".Length..].TrimEnd('/'));
+                datasets.Add(item.Prefix[StorageLayout.ArrivalsFolder.Length..].TrimEnd('/'));
             }
         }
 

@@ -1,4 +1,3 @@
-
 namespace Tributary.Orchestrations.Intake;
 
 /// <summary>

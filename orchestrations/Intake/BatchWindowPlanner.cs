@@ -1,6 +1,5 @@
 using Tributary.Orchestrations.Datasets;
 
-
 namespace Tributary.Orchestrations.Intake;
 
 /// <summary>Decides which pending arrivals make the next run: pure, so the rule is tested on its own.</summary>

@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Runs;
 
-
-
-
 namespace Tributary.Orchestrations.Intake;
 
 /// <summary>The durable record that a run was taken in: tributary-state/intake/{runId}.json.</summary>

@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Storage;
 
-
-
-
 namespace Tributary.Orchestrations.Intake;
 
 /// <summary>One blob version waiting in its dataset's batch window (tributary-state/arrivals/{dataset}/{hash}.json).</summary>

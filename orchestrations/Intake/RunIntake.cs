@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -14,7 +12,7 @@ namespace Tributary.Orchestrations.Intake;
 /// first wins a claim blob (create-if-absent) and only the winner schedules. Every host's trigger calls this.
 /// </summary>
 public sealed class RunIntake(
-    BlobStore store,
+    IntakeClaims claims,
     DurableTaskClient client,
     PipelineOptions options,
     VersionClaims versions,
@@ -22,12 +20,10 @@ public sealed class RunIntake(
     DatasetCatalog catalog,
     ILogger<RunIntake> logger)
 {
-    public const string ScheduledMetadataKey = "scheduled";
-
     /// <summary>
     /// Takes in one blob version that arrived under incoming/{dataset}/... With the dataset's batch window off, the
     /// version gets its own run (id from <see cref="RunIds.ForBlob"/>); with it on, it waits in the window and the
-    /// <see cref="Batching.ArrivalBatcher"/> seals it into a run. Either way a version lands in one run only.
+    /// <see cref="ArrivalBatcher"/> seals it into a run. Either way a version lands in one run only.
     /// </summary>
     public async Task<IntakeOutcome> SubmitBlobAsync(string blobName, string etag, long size, CancellationToken cancellationToken = default)
     {
@@ -65,30 +61,23 @@ public sealed class RunIntake(
 
     public async Task<IntakeOutcome> StartAsync(IngestRequest request, CancellationToken cancellationToken = default)
     {
-        var claim = store.Blob(BlobContainers.State, StorageLayout.IntakeClaim(request.RunId));
-        var body = BinaryData.FromObjectAsJson(new IntakeClaim(request.RunId, request, DateTimeOffset.UtcNow), BlobStore.Json);
-        try
-        {
-            await claim.UploadAsync(body, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
-            return await ScheduleAsync(claim, request, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return await ResolveExistingClaimAsync(claim, body, request, cancellationToken);
-        }
+        var body = IntakeClaims.BodyOf(request, DateTimeOffset.UtcNow);
+        return await claims.TryCreateAsync(body, request.RunId, scheduled: false, cancellationToken)
+            ? await ScheduleAsync(request, cancellationToken)
+            : await ResolveExistingClaimAsync(body, request, cancellationToken);
     }
 
-    private async Task<IntakeOutcome> ResolveExistingClaimAsync(Azure.Storage.Blobs.BlobClient claim, BinaryData body, IngestRequest request, CancellationToken cancellationToken)
+    private async Task<IntakeOutcome> ResolveExistingClaimAsync(BinaryData body, IngestRequest request, CancellationToken cancellationToken)
     {
-        var properties = (await claim.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-        if (properties.Metadata.ContainsKey(ScheduledMetadataKey))
+        var properties = (await claims.BlobOf(request.RunId).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        if (properties.Metadata.ContainsKey(IntakeClaims.ScheduledMetadataKey))
         {
             return new IntakeOutcome(request.RunId, IntakeDecision.AlreadyStarted);
         }
 
         if (await client.GetInstanceAsync(request.RunId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
-            await MarkScheduledAsync(claim, cancellationToken);
+            await claims.MarkScheduledAsync(request.RunId, cancellationToken);
             return new IntakeOutcome(request.RunId, IntakeDecision.AlreadyStarted);
         }
 
@@ -98,29 +87,22 @@ public sealed class RunIntake(
             return new IntakeOutcome(request.RunId, IntakeDecision.ClaimedElsewhere);
         }
 
-        try
-        {
-            // Take the stale claim over by rewriting it; only one taker wins the ETag race.
-            await claim.UploadAsync(body, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } }, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
+        // Take the stale claim over by rewriting it; only one taker wins the ETag race.
+        if (!await claims.TryTakeOverAsync(body, request.RunId, properties.ETag, cancellationToken))
         {
             return new IntakeOutcome(request.RunId, IntakeDecision.ClaimedElsewhere);
         }
 
         logger.LogWarning("Run {RunId}: taking over a stale intake claim", request.RunId);
-        return await ScheduleAsync(claim, request, cancellationToken);
+        return await ScheduleAsync(request, cancellationToken);
     }
 
-    private async Task<IntakeOutcome> ScheduleAsync(Azure.Storage.Blobs.BlobClient claim, IngestRequest request, CancellationToken cancellationToken)
+    private async Task<IntakeOutcome> ScheduleAsync(IngestRequest request, CancellationToken cancellationToken)
     {
         await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(IngestOrchestrator), request, new StartOrchestrationOptions(request.RunId), cancellationToken);
-        await MarkScheduledAsync(claim, cancellationToken);
+        await claims.MarkScheduledAsync(request.RunId, cancellationToken);
         logger.LogInformation("Run {RunId} started for {Dataset} over {Count} input(s)", request.RunId, request.Dataset, request.Inputs.Count);
         return new IntakeOutcome(request.RunId, IntakeDecision.Started);
     }
-
-    private static async Task MarkScheduledAsync(Azure.Storage.Blobs.BlobClient claim, CancellationToken cancellationToken) =>
-        await claim.SetMetadataAsync(new Dictionary<string, string> { [ScheduledMetadataKey] = "true" }, cancellationToken: cancellationToken);
 }

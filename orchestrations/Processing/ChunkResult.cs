@@ -1,7 +1,5 @@
 using Tributary.Orchestrations.Storage;
 
-
-
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>Stats of one processed chunk. Rows read = rows curated + rows rejected.</summary>

@@ -1,7 +1,5 @@
 using Tributary.Orchestrations.Storage;
 
-
-
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>The chunks of one input file, or why the whole file cannot be processed.</summary>

@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Storage;
 
-
-
-
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>Puts a copy of a whole bad file, and why, under the run's rejected folder. The original stays where it was.</summary>
@@ -10,7 +7,7 @@ public sealed class FileQuarantine(BlobStore store)
 {
     public async Task<QuarantinedFile> QuarantineAsync(string runId, string dataset, BlobReference input, string reason, CancellationToken cancellationToken = default)
     {
-        var target = $"{StorageLayout.RunPrefix(dataset, runId)}files/{input.Name.Replace('/', '_')}";
+        var target = StorageLayout.QuarantinedFile(dataset, runId, input.Name);
         try
         {
             await store.CopyAsync(input, BlobContainers.Rejected, target, cancellationToken);

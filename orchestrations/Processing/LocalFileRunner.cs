@@ -1,9 +1,6 @@
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing.Text;
 
-
-
-
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Storage;
 
-
-
-
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>A whole input file that could not be processed row by row, and why.</summary>

@@ -1,7 +1,5 @@
 using Microsoft.DurableTask;
 using Tributary.Orchestrations.Aggregation;
-using Tributary.Orchestrations.Aggregation.Databricks;
-using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 
 namespace Tributary.Orchestrations.Runs;

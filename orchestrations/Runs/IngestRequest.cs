@@ -1,7 +1,5 @@
 using Tributary.Orchestrations.Storage;
 
-
-
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>Input of the ingest orchestration: one run over one or more input blob versions.</summary>

@@ -2,8 +2,6 @@ using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
 
-
-
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>

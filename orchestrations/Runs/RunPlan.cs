@@ -1,7 +1,5 @@
 using Tributary.Orchestrations.Processing;
 
-
-
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>

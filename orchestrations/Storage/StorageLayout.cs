@@ -1,8 +1,3 @@
-using Tributary.Orchestrations.Aggregation.Databricks;
-using Tributary.Orchestrations.Intake;
-
-
-
 namespace Tributary.Orchestrations.Storage;
 
 /// <summary>
@@ -37,18 +32,34 @@ public static class StorageLayout
     /// <summary>The manifest lives with the results; it is written last and is the commit point of a run.</summary>
     public static string Manifest(string dataset, string runId) => $"{RunPrefix(dataset, runId)}{ManifestFileName}";
 
-    public static string IntakeClaim(string runId) => $"intake/{runId}.json";
+    /// <summary>Folder of intake claims; a run id starts with its dataset, so <c>{IntakeClaimsFolder}{dataset}-</c> narrows a listing.</summary>
+    public const string IntakeClaimsFolder = "intake/";
+
+    public static string IntakeClaim(string runId) => $"{IntakeClaimsFolder}{runId}.json";
+
+    public static string IntakeClaimsOf(string? dataset) => dataset is null ? IntakeClaimsFolder : $"{IntakeClaimsFolder}{dataset}-";
+
+    /// <summary>A whole input file quarantined by a run, under the run's folder in the rejected container.</summary>
+    public static string QuarantinedFile(string dataset, string runId, string inputName) =>
+        $"{RunPrefix(dataset, runId)}files/{inputName.Replace('/', '_')}";
+
+    /// <summary>A frozen copy of a dataset definition, by content hash (see FrozenDefinitions).</summary>
+    public static string DefinitionSnapshot(string dataset, string hash) => $"definitions/{dataset}/{hash}.json";
 
     /// <summary>Which run owns one blob version (create-if-absent: a version lands in one run only).</summary>
     public static string VersionClaim(string dataset, string versionHash) => $"versions/{dataset}/{versionHash}.json";
 
     /// <summary>Pending arrivals of a batched dataset; removed once their window is sealed into a run.</summary>
-    public static string ArrivalsPrefix(string dataset) => $"arrivals/{dataset}/";
+    public const string ArrivalsFolder = "arrivals/";
+
+    public static string ArrivalsPrefix(string dataset) => $"{ArrivalsFolder}{dataset}/";
 
     public static string Arrival(string dataset, string versionHash) => $"{ArrivalsPrefix(dataset)}{versionHash}.json";
 
     /// <summary>A sealed batch window: its inputs are written down before its run is scheduled.</summary>
-    public static string BatchClaimsPrefix(string dataset) => $"batches/{dataset}/";
+    public const string BatchClaimsFolder = "batches/";
+
+    public static string BatchClaimsPrefix(string dataset) => $"{BatchClaimsFolder}{dataset}/";
 
     public static string BatchClaim(string dataset, string batchId) => $"{BatchClaimsPrefix(dataset)}{batchId}.json";
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.DurableTask;
-using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Aggregation.Databricks;

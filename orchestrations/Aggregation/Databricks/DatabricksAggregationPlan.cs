@@ -1,4 +1,3 @@
-
 namespace Tributary.Orchestrations.Aggregation.Databricks;
 
 /// <summary>

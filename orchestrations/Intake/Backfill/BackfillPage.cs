@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Runs;
 
-
-
-
 namespace Tributary.Orchestrations.Intake.Backfill;
 
 /// <summary>One listed page: how many blobs it held, how many were skipped, the runs to start, where the listing goes on.</summary>

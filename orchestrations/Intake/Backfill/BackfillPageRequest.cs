@@ -1,8 +1,3 @@
-using Tributary.Orchestrations.Api;
-
-
-
-
 namespace Tributary.Orchestrations.Intake.Backfill;
 
 /// <summary>List one page of a backfill's blobs from <see cref="Continuation"/> and claim its batches.</summary>

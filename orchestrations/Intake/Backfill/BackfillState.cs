@@ -1,8 +1,3 @@
-using Tributary.Orchestrations.Api;
-
-
-
-
 namespace Tributary.Orchestrations.Intake.Backfill;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask;
-using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
@@ -12,7 +11,7 @@ namespace Tributary.Orchestrations.Intake.Backfill;
 /// runs: version claims (so no version lands in two runs) and intake claims (so the runs are listed and
 /// rerunnable). Batches are cut by listing position, so a retry of the activity claims the same runs.
 /// </summary>
-public sealed class ListBackfillPageActivity(BlobStore store, VersionClaims versions) : TaskActivity<BackfillPageRequest, BackfillPage>
+public sealed class ListBackfillPageActivity(BlobStore store, VersionClaims versions, IntakeClaims claims) : TaskActivity<BackfillPageRequest, BackfillPage>
 {
     public override async Task<BackfillPage> RunAsync(TaskActivityContext context, BackfillPageRequest page)
     {
@@ -43,9 +42,7 @@ public sealed class ListBackfillPageActivity(BlobStore store, VersionClaims vers
             }
 
             var run = new IngestRequest(runId, request.Dataset, inputs, MaxChunksInFlight: page.MaxChunksInFlight);
-            await store.Blob(BlobContainers.State, StorageLayout.IntakeClaim(runId)).UploadAsync(
-                BinaryData.FromObjectAsJson(new IntakeClaim(runId, run, DateTimeOffset.UtcNow), BlobStore.Json),
-                new BlobUploadOptions { Metadata = new Dictionary<string, string> { [RunIntake.ScheduledMetadataKey] = "true" } });
+            await claims.RecordScheduledAsync(run, DateTimeOffset.UtcNow, CancellationToken.None);
             runs.Add(run);
         }
 

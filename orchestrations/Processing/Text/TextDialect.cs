@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Datasets;
 
-
-
-
 namespace Tributary.Orchestrations.Processing.Text;
 
 /// <summary>How records and fields are separated in a text file: a quote may hide delimiters and newlines.</summary>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using DuckDB.NET.Data;
 using Tributary.Orchestrations.Aggregation;
-using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Tests.Databricks;
 
 namespace Tributary.Cli.Tests.Fixtures;

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Tributary.Functions.Http;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Intake.Backfill;
 
 namespace Tributary.Functions.Tests.Fixtures;
 

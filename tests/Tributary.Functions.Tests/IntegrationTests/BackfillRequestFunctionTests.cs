@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Functions.Backfill;
 using Tributary.Functions.Tests.Fixtures;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Functions.Tests.IntegrationTests;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Tributary.Functions.Tests.Fixtures;
 using Tributary.Orchestrations;
-using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Functions.Tests.UnitTests;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Functions.Http;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Intake.Backfill;
 
 namespace Tributary.Functions.Tests.UnitTests;
 

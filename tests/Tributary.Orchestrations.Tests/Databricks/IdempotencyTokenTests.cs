@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Aggregation.Databricks;
 
-
-
-
 namespace Tributary.Orchestrations.Tests.Databricks;
 
 public sealed class IdempotencyTokenTests

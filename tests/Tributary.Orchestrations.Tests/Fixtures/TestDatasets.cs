@@ -1,7 +1,5 @@
+using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
-
-
-
 
 namespace Tributary.Orchestrations.Tests.Fixtures;
 

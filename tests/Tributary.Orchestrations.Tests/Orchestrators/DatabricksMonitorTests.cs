@@ -1,7 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Tributary.Orchestrations.Aggregation;
-using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Runs;
 

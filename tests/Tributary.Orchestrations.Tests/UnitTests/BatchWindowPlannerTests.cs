@@ -2,9 +2,6 @@ using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Storage;
 
-
-
-
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class BatchWindowPlannerTests

@@ -1,9 +1,6 @@
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
 
-
-
-
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class ChunkPackerTests

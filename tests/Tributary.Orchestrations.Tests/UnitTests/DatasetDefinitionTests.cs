@@ -1,8 +1,5 @@
 using Tributary.Orchestrations.Datasets;
 
-
-
-
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class DatasetDefinitionTests : IDisposable

@@ -3,6 +3,7 @@ using DuckDB.NET.Data;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 

@@ -1,9 +1,8 @@
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
-using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Storage;
 
-namespace Tributary.Orchestrations.Intake.Backfill;
+namespace Tributary.Orchestrations.Api;
 
 /// <summary>
 /// Handles one message of backfill-requests, for every host's queue trigger: a valid request starts a backfill; an

@@ -1,4 +1,4 @@
-namespace Tributary.Orchestrations.Datasets;
+namespace Tributary.Orchestrations.Aggregation;
 
 /// <summary>A declarative aggregation: group-by expressions and named measures, compiled per engine dialect.</summary>
 public sealed record AggregationSpec

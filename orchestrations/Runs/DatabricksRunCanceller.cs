@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Storage;
 
-namespace Tributary.Orchestrations.Aggregation.Databricks;
+namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
 /// Cancels a run's Databricks job run when the run is cancelled (a terminated orchestration runs no more code of its

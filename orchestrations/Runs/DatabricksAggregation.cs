@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.DurableTask;
-using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Aggregation.Databricks;
 
-namespace Tributary.Orchestrations.Aggregation.Databricks;
+namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
 /// The monitor pattern for a run's aggregation on Databricks, in orchestrator code (deterministic: context time,

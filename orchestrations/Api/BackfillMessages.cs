@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Storage;
 
-namespace Tributary.Orchestrations.Intake.Backfill;
+namespace Tributary.Orchestrations.Api;
 
 /// <summary>
 /// Reads and validates a backfill-requests message (JSON, raw or base64) so that an invalid one can go to the
