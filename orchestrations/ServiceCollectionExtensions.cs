@@ -89,6 +89,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DuckDbAggregationEngine>();
         services.AddSingleton<VersionClaims>();
         services.AddSingleton<IntakeClaims>();
+        services.AddSingleton<RunCommitter>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Spectre.Console;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Cli.Commands;
@@ -21,7 +22,7 @@ public static class RunsCommand
             using var cli = new CliContext(LogLevel.Warning, cancellationToken);
             await using var storage = await StorageConnection.OpenAsync(cli.Configuration, CliContext.Say, cli.Shutdown);
             var catalog = new RunCatalog(new BlobStore(new BlobServiceClient(storage.ConnectionString)));
-            var runs = await catalog.ListAsync(parse.GetValue(dataset), parse.GetValue(status), cli.Shutdown);
+            var runs = await catalog.ListAsync(parse.GetValue(dataset), parse.GetValue(status) is { } wanted ? Enum.Parse<RunStatus>(wanted, ignoreCase: true) : null, cli.Shutdown);
             var table = new Table().AddColumns("run", "dataset", "status", "inputs", "rows read", "curated", "rejected", "taken in (UTC)");
             foreach (var run in runs)
             {
@@ -61,10 +62,10 @@ public static class RunsCommand
         return command;
     }
 
-    public static string StatusMarkup(string status) => status switch
+    public static string StatusMarkup(RunStatus status) => status switch
     {
-        "Succeeded" => "[green]Succeeded[/]",
-        "Failed" => "[red]Failed[/]",
-        _ => $"[yellow]{Markup.Escape(status)}[/]",
+        RunStatus.Succeeded => "[green]Succeeded[/]",
+        RunStatus.Failed => "[red]Failed[/]",
+        _ => $"[yellow]{status}[/]",
     };
 }

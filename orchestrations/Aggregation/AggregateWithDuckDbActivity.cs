@@ -16,7 +16,7 @@ public sealed class AggregateWithDuckDbActivity(BlobStore store, DatasetCatalog 
         var summaryName = StorageLayout.AggregateSummary(request.Dataset, request.RunId);
         if (request.CuratedParts.Count == 0)
         {
-            return new AggregationOutcome(AggregationEngines.DuckDb, null, null, 0, [], "SUCCESS", "no curated rows to aggregate");
+            return new AggregationOutcome(AggregationEngines.DuckDb, null, null, 0, [], AggregationState.Succeeded, "no curated rows to aggregate");
         }
 
         using var work = new WorkDirectory(options.WorkDirectory, $"aggregate-{request.RunId}");
@@ -36,6 +36,6 @@ public sealed class AggregateWithDuckDbActivity(BlobStore store, DatasetCatalog 
         using var previewDocument = JsonDocument.Parse(preview);
         var summary = new AggregationSummary(AggregationEngines.DuckDb, null, rows, resultPath, previewDocument.RootElement.Clone());
         await store.UploadJsonAsync(BlobContainers.Results, summaryName, summary);
-        return new AggregationOutcome(AggregationEngines.DuckDb, null, null, rows, [resultPath, $"{BlobContainers.Results}/{summaryName}"], "SUCCESS");
+        return new AggregationOutcome(AggregationEngines.DuckDb, null, null, rows, [resultPath, $"{BlobContainers.Results}/{summaryName}"], AggregationState.Succeeded);
     }
 }

@@ -7,5 +7,6 @@ public sealed record AggregationOutcome(
     string? EngineRunUrl,
     long ResultRows,
     IReadOnlyList<string> Outputs,
-    string? State = null,
-    string? Message = null);
+    AggregationState State,
+    string? Message = null,
+    string? EngineState = null);

@@ -10,10 +10,10 @@ namespace Tributary.Orchestrations.Api;
 public sealed record ReprocessRequest(string? Prefix = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool Force = false);
 
 /// <summary>Answer of rerun, reprocess and backfill: the orchestration that was started.</summary>
-public sealed record RunAccepted(string RunId, string Dataset, string Status, string? RerunOf = null, string? StatusUrl = null);
+public sealed record RunAccepted(string RunId, string Dataset, RunStatus Status, string? RerunOf = null, string? StatusUrl = null);
 
 /// <summary>GET /api/runs/{runId}. For a backfill (ids backfill-...), <see cref="Backfill"/> has its progress.</summary>
-public sealed record RunStatusResponse(string RunId, string Dataset, string Status, RunProgress? Progress, RunManifest? Manifest, BackfillProgress? Backfill = null);
+public sealed record RunStatusResponse(string RunId, string Dataset, RunStatus Status, RunProgress? Progress, RunManifest? Manifest, BackfillProgress? Backfill = null);
 
 /// <summary>GET /api/runs?dataset=&amp;status=&amp;top=&amp;continuation=.</summary>
 public sealed record RunListResponse(IReadOnlyList<RunSummary> Runs, string? Continuation);

@@ -7,7 +7,7 @@ namespace Tributary.Orchestrations.Api;
 /// <summary>Reads runs back from storage: intake claims say a run exists, manifests say how it ended.</summary>
 public sealed class RunCatalog(BlobStore store)
 {
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? dataset = null, string? status = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? dataset = null, RunStatus? status = null, CancellationToken cancellationToken = default)
     {
         var runs = new List<RunSummary>();
         var state = store.Service.GetBlobContainerClient(BlobContainers.State);
@@ -25,7 +25,7 @@ public sealed class RunCatalog(BlobStore store)
             }
 
             var summary = await SummarizeAsync(claim, cancellationToken);
-            if (status is null || string.Equals(summary.Status, status, StringComparison.OrdinalIgnoreCase))
+            if (status is null || summary.Status == status)
             {
                 runs.Add(summary);
             }
@@ -39,7 +39,7 @@ public sealed class RunCatalog(BlobStore store)
     /// opaque token from the previous page; null when there are no more). Throws FormatException on a bad token.
     /// </summary>
     public async Task<(IReadOnlyList<RunSummary> Runs, string? Continuation)> ListPageAsync(
-        string? dataset, string? status, int top, string? continuation, CancellationToken cancellationToken = default)
+        string? dataset, RunStatus? status, int top, string? continuation, CancellationToken cancellationToken = default)
     {
         var after = continuation is null ? null : ContinuationToken.Decode(continuation);
         var runs = new List<RunSummary>();
@@ -71,7 +71,7 @@ public sealed class RunCatalog(BlobStore store)
             }
 
             var summary = await SummarizeAsync(claim, cancellationToken);
-            if (status is null || string.Equals(summary.Status, status, StringComparison.OrdinalIgnoreCase))
+            if (status is null || summary.Status == status)
             {
                 runs.Add(summary);
                 last = blob.Name;

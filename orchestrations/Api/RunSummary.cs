@@ -6,7 +6,7 @@ namespace Tributary.Orchestrations.Api;
 public sealed record RunSummary(
     string RunId,
     string Dataset,
-    string Status,
+    RunStatus Status,
     int Inputs,
     DateTimeOffset ClaimedAt,
     RunTotals? Totals,

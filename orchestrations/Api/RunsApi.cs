@@ -25,14 +25,14 @@ public sealed class RunsApi(
     RunIntake intake,
     DatasetCatalog datasets,
     BlobStore store,
-    QueueServiceClient queues,
+    RunCommitter committer,
     IEngineRunCanceller engineCanceller,
     PipelineOptions options,
     ILogger<RunsApi> logger) : IRunsApi
 {
     public const string BackfillIdPrefix = "backfill-";
 
-    public static readonly IReadOnlyList<string> Statuses = [RunStatus.Succeeded, RunStatus.Failed, RunStatus.Running, RunStatus.Pending, RunStatus.Canceled];
+    public static readonly IReadOnlyList<RunStatus> Statuses = Enum.GetValues<RunStatus>();
 
     public async Task<ApiResult<RunAccepted>> RerunAsync(string runId, CancellationToken cancellationToken = default)
     {
@@ -96,7 +96,7 @@ public sealed class RunsApi(
             Continuation: null,
             Page: 0,
             Generation: 0,
-            new BackfillProgress(backfillId, request.Dataset, RunStatus.Pending));
+            new BackfillProgress(backfillId, request.Dataset, "Pending"));
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), state, new StartOrchestrationOptions(backfillId), cancellationToken);
         logger.LogInformation("Backfill {BackfillId} started for {Dataset} (prefix '{Prefix}', force {Force})", backfillId, request.Dataset, request.Prefix, request.Force);
         return ApiResult<RunAccepted>.Accepted(new RunAccepted(backfillId, request.Dataset, RunStatus.Pending, StatusUrl: StatusUrl(backfillId)));
@@ -127,7 +127,7 @@ public sealed class RunsApi(
 
     public async Task<ApiResult<RunListResponse>> ListRunsAsync(string? dataset, string? status, int? top, string? continuation, CancellationToken cancellationToken = default)
     {
-        var knownStatus = status is null ? null : Statuses.FirstOrDefault(s => string.Equals(s, status, StringComparison.OrdinalIgnoreCase));
+        RunStatus? knownStatus = Enum.TryParse<RunStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _) ? parsed : null;
         var errors = ApiValidation.Errors(
             ("dataset", dataset is null ? null : ApiValidation.DatasetProblem(dataset)),
             ("status", status is not null && knownStatus is null ? $"status: '{ApiValidation.Shown(status)}' is not one of {string.Join(", ", Statuses)}" : null),
@@ -180,24 +180,12 @@ public sealed class RunsApi(
         var manifest = new RunManifest(
             runId, request.Dataset, RunStatus.Canceled, request.RerunOf, request.Inputs, [], [], new RunTotals(0, 0, 0, 0), null, [],
             new RunTimings(claim.ClaimedAt.UtcDateTime, null, null, DateTime.UtcNow), "canceled through the API");
-        var name = StorageLayout.Manifest(request.Dataset, runId);
-        try
-        {
-            await store.Blob(BlobContainers.Results, name).UploadAsync(
-                BinaryData.FromObjectAsJson(manifest, BlobStore.Json),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        if (!await committer.CommitAsync(manifest, onlyIfAbsent: true, cancellationToken))
         {
             var committed = await catalog.ReadManifestAsync(request.Dataset, runId, cancellationToken);
             return ApiProblem.Conflict($"run '{runId}' finished ({committed?.Status}) before it could be cancelled");
         }
 
-        var queue = queues.GetQueueClient(StorageQueues.RunCompletions);
-        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        var completion = JsonSerializer.Serialize(new RunCompletion(runId, request.Dataset, RunStatus.Canceled, $"{BlobContainers.Results}/{name}"), BlobStore.Json);
-        await queue.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(completion)), cancellationToken);
         logger.LogInformation("Run {RunId} canceled", runId);
         return ApiResult<RunStatusResponse>.Ok(new RunStatusResponse(runId, request.Dataset, RunStatus.Canceled, CustomStatus<RunProgress>(instance), manifest));
     }
@@ -284,7 +272,7 @@ public sealed class RunsApi(
     private static bool IsTerminal(OrchestrationRuntimeStatus status) =>
         status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;
 
-    private static string StatusOf(OrchestrationMetadata? instance) => instance?.RuntimeStatus switch
+    private static RunStatus StatusOf(OrchestrationMetadata? instance) => instance?.RuntimeStatus switch
     {
         null or OrchestrationRuntimeStatus.Pending => RunStatus.Pending,
         OrchestrationRuntimeStatus.Completed => RunStatus.Succeeded,

@@ -18,13 +18,13 @@ public static class DatabricksAggregation
     {
         if (request.CuratedParts.Count == 0)
         {
-            return new AggregationOutcome(Engine, null, null, 0, [], "SUCCESS", "no curated rows to aggregate; no Databricks run started");
+            return new AggregationOutcome(Engine, null, null, 0, [], AggregationState.Succeeded, "no curated rows to aggregate; no Databricks run started");
         }
 
         var plan = await context.CallActivityAsync<DatabricksAggregationPlan>(nameof(PrepareDatabricksRunActivity), request, IngestOrchestrator.ActivityRetry);
         if (plan.Start is null)
         {
-            return new AggregationOutcome(Engine, null, null, 0, [], "UNAVAILABLE", plan.Problem);
+            return new AggregationOutcome(Engine, null, null, 0, [], AggregationState.Unavailable, plan.Problem);
         }
 
         StartDatabricksRunOutput started;
@@ -34,7 +34,7 @@ public static class DatabricksAggregation
         }
         catch (TaskFailedException ex)
         {
-            return new AggregationOutcome(Engine, null, null, 0, [], "START_FAILED", ex.FailureDetails.ErrorMessage);
+            return new AggregationOutcome(Engine, null, null, 0, [], AggregationState.Failed, ex.FailureDetails.ErrorMessage);
         }
 
         var engineRunId = started.DatabricksRunId.ToString(CultureInfo.InvariantCulture);
@@ -52,14 +52,14 @@ public static class DatabricksAggregation
             if (outcome is null)
             {
                 var cancel = await CancelAsync(context, runRef);
-                return new AggregationOutcome(Engine, engineRunId, url, 0, [], "TIMEDOUT",
+                return new AggregationOutcome(Engine, engineRunId, url, 0, [], AggregationState.TimedOut,
                     $"no terminal state within Databricks:RunTimeout ({started.RunTimeout}); {cancel}");
             }
 
             url = outcome.RunPageUrl ?? url;
             if (outcome.Kind != DatabricksRunOutcomeKind.Succeeded)
             {
-                return new AggregationOutcome(Engine, engineRunId, url, 0, [], outcome.State, outcome.Message);
+                return new AggregationOutcome(Engine, engineRunId, url, 0, [], AggregationStates.FromEngine(outcome.State), outcome.Message, outcome.State);
             }
 
             return await context.CallActivityAsync<AggregationOutcome>(
@@ -71,7 +71,7 @@ public static class DatabricksAggregation
         {
             // Our own step failed while the Databricks run may still be running: do not leave it behind.
             var cancel = await CancelAsync(context, runRef);
-            return new AggregationOutcome(Engine, engineRunId, url, 0, [], "ERROR", $"{ex.TaskName} failed: {ex.FailureDetails.ErrorMessage}; {cancel}");
+            return new AggregationOutcome(Engine, engineRunId, url, 0, [], AggregationState.Failed, $"{ex.TaskName} failed: {ex.FailureDetails.ErrorMessage}; {cancel}");
         }
     }
 

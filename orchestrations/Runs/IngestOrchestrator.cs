@@ -22,7 +22,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         var chunks = new List<ChunkResult>();
         var quarantined = new List<QuarantinedFile>();
         AggregationOutcome? aggregation = null;
-        string status;
+        RunStatus status;
         string? error = null;
 
         try
@@ -44,10 +44,10 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
                 var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
                 aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts), aggregating);
                 aggregatedAt = context.CurrentUtcDateTime;
-                if (aggregation.State != "SUCCESS")
+                if (aggregation.State != AggregationState.Succeeded)
                 {
                     var runPage = aggregation.EngineRunUrl is null ? "" : $" (run page {aggregation.EngineRunUrl})";
-                    (status, error) = (RunStatus.Failed, $"aggregation on {aggregation.Engine} ended {aggregation.State}: {aggregation.Message}{runPage}");
+                    (status, error) = (RunStatus.Failed, $"aggregation on {aggregation.Engine} ended {aggregation.EngineState ?? aggregation.State.ToString()}: {aggregation.Message}{runPage}");
                 }
             }
         }
@@ -112,11 +112,11 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         {
             AggregationEngines.DuckDb => await context.CallActivityAsync<AggregationOutcome>(nameof(AggregateWithDuckDbActivity), request, ActivityRetry),
             AggregationEngines.Databricks => await DatabricksAggregation.RunAsync(context, request, progress),
-            _ => new AggregationOutcome(engine, null, null, 0, [], "UNAVAILABLE", $"unknown aggregation engine '{engine}': expected duckdb or databricks"),
+            _ => new AggregationOutcome(engine, null, null, 0, [], AggregationState.Unavailable, $"unknown aggregation engine '{engine}': expected duckdb or databricks"),
         };
     }
 
-    private static (string Status, string? Error) Verdict(RunPlan plan, List<ChunkResult> chunks, RunTotals totals)
+    private static (RunStatus Status, string? Error) Verdict(RunPlan plan, List<ChunkResult> chunks, RunTotals totals)
     {
         if (plan.Problem is not null)
         {

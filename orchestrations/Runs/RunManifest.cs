@@ -11,7 +11,7 @@ namespace Tributary.Orchestrations.Runs;
 public sealed record RunManifest(
     string RunId,
     string Dataset,
-    string Status,
+    RunStatus Status,
     string? RerunOf,
     IReadOnlyList<BlobReference> Inputs,
     IReadOnlyList<ChunkResult> Chunks,

@@ -1,10 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Tributary.Orchestrations.Runs;
 
-public static class RunStatus
+/// <summary>Where a run stands. Serialised by name everywhere (manifests, API, orchestration state).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
 {
-    public const string Succeeded = "Succeeded";
-    public const string Failed = "Failed";
-    public const string Running = "Running";
-    public const string Pending = "Pending";
-    public const string Canceled = "Canceled";
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Canceled,
 }

@@ -22,7 +22,7 @@ public sealed class CollectDatabricksResultActivity(BlobStore store, DuckDbAggre
         var jobSummaryName = StorageLayout.DatabricksJobSummary(input.Dataset, input.RunId);
         var folder = StorageLayout.DatabricksResultFolder(input.Dataset, input.RunId);
         AggregationOutcome Failed(string message) =>
-            new(AggregationEngines.Databricks, engineRunId, input.RunPageUrl, 0, [], "RESULT_MISSING", message);
+            new(AggregationEngines.Databricks, engineRunId, input.RunPageUrl, 0, [], AggregationState.Failed, message, "RESULT_MISSING");
 
         var jobSummary = await store.ReadJsonAsync<DatabricksJobSummary>(BlobContainers.Results, jobSummaryName);
         if (jobSummary is null)
@@ -69,6 +69,6 @@ public sealed class CollectDatabricksResultActivity(BlobStore store, DuckDbAggre
             $"{BlobContainers.Results}/{jobSummaryName}",
             $"{BlobContainers.Results}/{summaryName}",
         ];
-        return new AggregationOutcome(AggregationEngines.Databricks, engineRunId, input.RunPageUrl, jobSummary.Rows, outputs, "SUCCESS", input.Message);
+        return new AggregationOutcome(AggregationEngines.Databricks, engineRunId, input.RunPageUrl, jobSummary.Rows, outputs, AggregationState.Succeeded, input.Message);
     }
 }

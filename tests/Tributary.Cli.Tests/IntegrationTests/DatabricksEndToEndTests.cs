@@ -38,7 +38,7 @@ public sealed class DatabricksEndToEndTests(AzuriteFixture azurite) : IClassFixt
         Assert.True(manifest.Status == RunStatus.Succeeded, manifest.Error);
         var run = databricks.Run(long.Parse(manifest.Aggregation!.EngineRunId!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(AggregationEngines.Databricks, manifest.Aggregation.Engine);
-        Assert.Equal("SUCCESS", manifest.Aggregation.State);
+        Assert.Equal(AggregationState.Succeeded, manifest.Aggregation.State);
         Assert.Equal($"{databricks.Url}/#job/{databricks.JobId}/run/{run.RunId}", manifest.Aggregation.EngineRunUrl);
         Assert.Equal(["PENDING", "RUNNING", "RUNNING", "TERMINATED"], run.Observed);
         Assert.Equal(1, databricks.RunsCreated);

@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using Tributary.Functions.Http;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Intake.Backfill;
+using Tributary.Orchestrations.Runs;
 
 namespace Tributary.Functions.Tests.Fixtures;
 
@@ -15,9 +16,9 @@ public sealed class FakeRunsApi : IRunsApi, IRunsApiFactory
 
     public DurableTaskClient? Client { get; private set; }
 
-    public ApiResult<RunAccepted> Accepted { get; set; } = ApiResult<RunAccepted>.Accepted(new RunAccepted("taxi-run1", "taxi", "Pending", StatusUrl: "/api/runs/taxi-run1"));
+    public ApiResult<RunAccepted> Accepted { get; set; } = ApiResult<RunAccepted>.Accepted(new RunAccepted("taxi-run1", "taxi", RunStatus.Pending, StatusUrl: "/api/runs/taxi-run1"));
 
-    public ApiResult<RunStatusResponse> Status { get; set; } = ApiResult<RunStatusResponse>.Ok(new RunStatusResponse("taxi-run1", "taxi", "Running", null, null));
+    public ApiResult<RunStatusResponse> Status { get; set; } = ApiResult<RunStatusResponse>.Ok(new RunStatusResponse("taxi-run1", "taxi", RunStatus.Running, null, null));
 
     /// <summary>When set, StartBackfillAsync throws it (storage down, say).</summary>
     public Exception? BackfillFailure { get; set; }

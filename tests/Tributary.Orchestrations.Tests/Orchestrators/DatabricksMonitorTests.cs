@@ -28,7 +28,7 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
         Assert.Equal(AggregationEngines.Databricks, aggregation.Engine);
         Assert.Equal(databricksRunId.ToString(System.Globalization.CultureInfo.InvariantCulture), aggregation.EngineRunId);
         Assert.Equal(ScriptedDatabricks.PageOf(databricksRunId), aggregation.EngineRunUrl);
-        Assert.Equal("SUCCESS", aggregation.State);
+        Assert.Equal(AggregationState.Succeeded, aggregation.State);
         Assert.Equal(42, aggregation.ResultRows);
         Assert.Contains($"results/taxi/run={runId}/summary.json", manifest.Outputs);
         Assert.Equal(3, Databricks.Polls(databricksRunId)); // PENDING, RUNNING, TERMINATED
@@ -67,7 +67,8 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
         Assert.Equal(RunStatus.Failed, manifest.Status);
         var aggregation = manifest.Aggregation!;
         var databricksRunId = Databricks.RunIds.Single(r => r.Value == runId).Key;
-        Assert.Equal(expectedState, aggregation.State);
+        Assert.NotEqual(AggregationState.Succeeded, aggregation.State);
+        Assert.Equal(expectedState, aggregation.EngineState);
         Assert.Equal(message, aggregation.Message);
         Assert.Equal(ScriptedDatabricks.PageOf(databricksRunId), aggregation.EngineRunUrl);
         Assert.Equal(databricksRunId.ToString(System.Globalization.CultureInfo.InvariantCulture), aggregation.EngineRunId);
@@ -87,7 +88,7 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
 
         var databricksRunId = Databricks.RunIds.Single(r => r.Value == runId).Key;
         Assert.Equal(RunStatus.Failed, manifest.Status);
-        Assert.Equal("TIMEDOUT", manifest.Aggregation!.State);
+        Assert.Equal(AggregationState.TimedOut, manifest.Aggregation!.State);
         Assert.Contains("RunTimeout", manifest.Aggregation.Message);
         Assert.Contains(databricksRunId, Databricks.Cancels);
         Assert.True(Databricks.Polls(databricksRunId) >= 3, $"polled {Databricks.Polls(databricksRunId)} times in 1.5 s at 100-250 ms");
@@ -104,7 +105,7 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
         var manifest = await RunAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
-        Assert.Equal("SUCCESS", manifest.Aggregation!.State);
+        Assert.Equal(AggregationState.Succeeded, manifest.Aggregation!.State);
         Assert.Equal(3, Databricks.Polls(Databricks.RunIds.Single(r => r.Value == runId).Key));
     }
 

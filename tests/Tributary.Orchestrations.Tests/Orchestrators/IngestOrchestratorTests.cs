@@ -140,7 +140,7 @@ public sealed class IngestOrchestratorTests
             {
                 calls.Enqueue("aggregate");
                 AggregatedParts = [.. request.CuratedParts];
-                return new AggregationOutcome("duckdb", null, null, 3, ["results/a"], "SUCCESS");
+                return new AggregationOutcome("duckdb", null, null, 3, ["results/a"], AggregationState.Succeeded);
             });
             registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
             {
