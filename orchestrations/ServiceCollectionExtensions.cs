@@ -80,6 +80,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(queues);
         services.AddSingleton<BlobStore>();
         services.AddSingleton(new DatasetCatalog(options.DatasetsPath));
+        services.AddSingleton<FrozenDefinitions>();
         services.AddSingleton<ChunkPlanner>();
         services.AddSingleton<FileQuarantine>();
 

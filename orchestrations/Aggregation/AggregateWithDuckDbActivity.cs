@@ -6,12 +6,12 @@ using Tributary.Orchestrations.Storage;
 namespace Tributary.Orchestrations.Aggregation;
 
 /// <summary>The embedded aggregation: DuckDB over the run's curated parts, results and summary to deterministic paths.</summary>
-public sealed class AggregateWithDuckDbActivity(BlobStore store, DatasetCatalog catalog, DuckDbAggregationEngine engine, PipelineOptions options)
+public sealed class AggregateWithDuckDbActivity(BlobStore store, FrozenDefinitions definitions, DuckDbAggregationEngine engine, PipelineOptions options)
     : TaskActivity<AggregationRequest, AggregationOutcome>
 {
     public override async Task<AggregationOutcome> RunAsync(TaskActivityContext context, AggregationRequest request)
     {
-        var dataset = catalog.Get(request.Dataset);
+        var dataset = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
         var resultName = StorageLayout.AggregateResult(request.Dataset, request.RunId);
         var summaryName = StorageLayout.AggregateSummary(request.Dataset, request.RunId);
         if (request.CuratedParts.Count == 0)

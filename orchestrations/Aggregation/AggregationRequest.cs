@@ -1,4 +1,4 @@
 namespace Tributary.Orchestrations.Aggregation;
 
-/// <summary>Aggregate the curated parts of one run with the dataset's aggregation spec.</summary>
-public sealed record AggregationRequest(string RunId, string Dataset, IReadOnlyList<string> CuratedParts);
+/// <summary>Aggregate the curated parts of one run with the aggregation spec of the definition frozen for the run.</summary>
+public sealed record AggregationRequest(string RunId, string Dataset, IReadOnlyList<string> CuratedParts, string? DefinitionHash = null);

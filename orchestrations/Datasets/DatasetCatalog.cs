@@ -6,13 +6,16 @@ namespace Tributary.Orchestrations.Datasets;
 /// </summary>
 public sealed class DatasetCatalog(string folder)
 {
-    private readonly Dictionary<string, (DateTime Stamp, DatasetDefinition Definition)> cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTime Stamp, DatasetDefinition Definition, string Json)> cache = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
     public string Folder { get; } = Path.GetFullPath(folder);
 
     /// <summary>The definition of a dataset, or null when the folder has none by that name.</summary>
-    public DatasetDefinition? Find(string dataset)
+    public DatasetDefinition? Find(string dataset) => FindWithText(dataset)?.Definition;
+
+    /// <summary>The definition and its text as JSON (what <see cref="FrozenDefinitions"/> stores and hashes).</summary>
+    public (DatasetDefinition Definition, string Json)? FindWithText(string dataset)
     {
         var file = DefinitionFiles().FirstOrDefault(f => string.Equals(Path.GetFileNameWithoutExtension(f), dataset, StringComparison.Ordinal));
         if (file is null)
@@ -25,11 +28,12 @@ public sealed class DatasetCatalog(string folder)
         {
             if (cache.TryGetValue(file, out var cached) && cached.Stamp == stamp)
             {
-                return cached.Definition;
+                return (cached.Definition, cached.Json);
             }
         }
 
-        var definition = DatasetDefinitionLoader.LoadFile(file);
+        var source = DatasetDefinitionLoader.LoadSource(file);
+        var definition = DatasetDefinitionLoader.Parse(source, file);
         if (definition.Name != dataset)
         {
             throw new DatasetDefinitionException($"{file}: name: '{definition.Name}' must equal the file name '{dataset}'");
@@ -37,10 +41,10 @@ public sealed class DatasetCatalog(string folder)
 
         lock (gate)
         {
-            cache[file] = (stamp, definition);
+            cache[file] = (stamp, definition, source.Json);
         }
 
-        return definition;
+        return (definition, source.Json);
     }
 
     public DatasetDefinition Get(string dataset) =>

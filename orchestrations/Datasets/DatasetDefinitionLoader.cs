@@ -18,7 +18,10 @@ public static partial class DatasetDefinitionLoader
     public static bool IsDefinitionFile(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".json" or ".yaml" or ".yml";
 
-    public static DatasetDefinition LoadFile(string path)
+    public static DatasetDefinition LoadFile(string path) => Parse(LoadSource(path), path);
+
+    /// <summary>A definition file's text as JSON (YAML is converted), with the line map its errors cite.</summary>
+    public static DefinitionSource LoadSource(string path)
     {
         string text;
         try
@@ -31,7 +34,7 @@ public static partial class DatasetDefinitionLoader
         }
 
         var isYaml = Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml";
-        return Parse(isYaml ? ReadYaml(path, text) : DefinitionSource.FromJson(text), path);
+        return isYaml ? ReadYaml(path, text) : DefinitionSource.FromJson(text);
     }
 
     public static DatasetDefinition Parse(string json, string source) => Parse(DefinitionSource.FromJson(json), source);

@@ -10,6 +10,7 @@ namespace Tributary.Orchestrations.Processing;
 /// <param name="FirstRecord">Number (1-based) of the chunk's first data record or row in its file.</param>
 /// <param name="Header">The file's CSV header line, for chunks that do not start at the top of the file.</param>
 /// <param name="Records">Data records (text) or rows (Parquet) the planner counted in the chunk.</param>
+/// <param name="DefinitionHash">The dataset definition frozen for the run (see FrozenDefinitions).</param>
 public sealed record ChunkSpec(
     string RunId,
     string Dataset,
@@ -21,4 +22,5 @@ public sealed record ChunkSpec(
     long FirstLine = 1,
     long FirstRecord = 1,
     string? Header = null,
-    long? Records = null);
+    long? Records = null,
+    string? DefinitionHash = null);

@@ -13,7 +13,7 @@ namespace Tributary.Orchestrations.Processing;
 /// </summary>
 public sealed class ProcessChunkActivity(
     BlobStore store,
-    DatasetCatalog catalog,
+    FrozenDefinitions definitions,
     DuckDbChunkProcessor processor,
     FileQuarantine quarantine,
     PipelineOptions options,
@@ -22,7 +22,7 @@ public sealed class ProcessChunkActivity(
     public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ChunkSpec chunk)
     {
         var clock = Stopwatch.StartNew();
-        var dataset = catalog.Get(chunk.Dataset);
+        var dataset = await definitions.GetAsync(chunk.Dataset, chunk.DefinitionHash);
         var curatedName = StorageLayout.CuratedPart(chunk.Dataset, chunk.RunId, chunk.Index);
         var rejectedName = StorageLayout.RejectedPart(chunk.Dataset, chunk.RunId, chunk.Index);
 

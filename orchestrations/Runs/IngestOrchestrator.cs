@@ -17,6 +17,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
     public override async Task<RunManifest> RunAsync(TaskOrchestrationContext context, IngestRequest request)
     {
         var startedAt = context.CurrentUtcDateTime;
+        string? definitionHash = null;
         DateTime? processedAt = null;
         DateTime? aggregatedAt = null;
         var chunks = new List<ChunkResult>();
@@ -30,6 +31,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             context.SetCustomStatus(new RunProgress("planning", 0, 0));
             var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), request, ActivityRetry);
             quarantined.AddRange(plan.QuarantinedFiles);
+            definitionHash = plan.DefinitionHash;
 
             await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), chunks);
             processedAt = context.CurrentUtcDateTime;
@@ -42,7 +44,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
                 var aggregating = new RunProgress("aggregating", chunks.Count, chunks.Count);
                 context.SetCustomStatus(aggregating);
                 var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
-                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts), aggregating);
+                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts, plan.DefinitionHash), aggregating);
                 aggregatedAt = context.CurrentUtcDateTime;
                 if (aggregation.State != AggregationState.Succeeded)
                 {
@@ -70,7 +72,8 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             aggregation,
             Outputs(chunks, aggregation),
             new RunTimings(startedAt, processedAt, aggregatedAt, context.CurrentUtcDateTime),
-            error);
+            error,
+            definitionHash);
 
         await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
         context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));

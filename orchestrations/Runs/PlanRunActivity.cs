@@ -6,17 +6,20 @@ using Tributary.Orchestrations.Processing;
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>Decides the chunks of a run and quarantines whole files that cannot be processed.</summary>
-public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner, FileQuarantine quarantine, PipelineOptions options, ILogger<PlanRunActivity> logger)
+public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner planner, FileQuarantine quarantine, PipelineOptions options, ILogger<PlanRunActivity> logger)
     : TaskActivity<IngestRequest, RunPlan>
 {
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request)
     {
         DatasetDefinition? dataset;
+        string? hash = null;
         string? problem = null;
         try
         {
-            dataset = catalog.Find(request.Dataset);
-            problem = dataset is null ? $"unknown dataset '{request.Dataset}': no definition in {catalog.Folder}" : null;
+            // The definition is frozen here, once per run: every later activity reads this copy.
+            var frozen = await definitions.FreezeAsync(request.Dataset);
+            (dataset, hash) = frozen is { } f ? (f.Definition, f.Hash) : (null, null);
+            problem = dataset is null ? $"unknown dataset '{request.Dataset}': no definition in {definitions.Folder}" : null;
         }
         catch (DatasetDefinitionException ex)
         {
@@ -54,12 +57,12 @@ public sealed class PlanRunActivity(DatasetCatalog catalog, ChunkPlanner planner
                 continue;
             }
 
-            chunks.AddRange(plan.Chunks);
+            chunks.AddRange(plan.Chunks.Select(c => c with { DefinitionHash = hash }));
         }
 
         // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
         var engine = string.IsNullOrWhiteSpace(options.AggregationEngine) ? dataset.Aggregation.Engine : options.AggregationEngine.Trim().ToLowerInvariant();
         var packs = ChunkPacker.Pack(chunks, options.PackChunksBelowBytes, options.MaxChunksPerPack);
-        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs);
+        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash);
     }
 }

@@ -20,7 +20,8 @@ public sealed record RunManifest(
     AggregationOutcome? Aggregation,
     IReadOnlyList<string> Outputs,
     RunTimings Timings,
-    string? Error);
+    string? Error,
+    string? DefinitionHash = null);
 
 public sealed record RunTotals(long RowsRead, long RowsCurated, long RowsRejected, int FilesQuarantined)
 {

@@ -12,7 +12,8 @@ public sealed record RunPlan(
     string AggregationEngine,
     double FailureTolerance,
     string? Problem = null,
-    IReadOnlyList<IReadOnlyList<int>>? Packs = null)
+    IReadOnlyList<IReadOnlyList<int>>? Packs = null,
+    string? DefinitionHash = null)
 {
     /// <summary>
     /// The chunk indexes each processing activity takes: small chunks share one activity, because on this engine

@@ -9,18 +9,18 @@ namespace Tributary.Orchestrations.Aggregation.Databricks;
 /// and the run's curated folder, result folder and job summary as URLs the job can read and write.
 /// Reading the definition is I/O, so this is an activity and the orchestrator stays deterministic.
 /// </summary>
-public sealed class PrepareDatabricksRunActivity(DatasetCatalog catalog, DatabricksAggregationSettings settings)
+public sealed class PrepareDatabricksRunActivity(FrozenDefinitions definitions, DatabricksAggregationSettings settings)
     : TaskActivity<AggregationRequest, DatabricksAggregationPlan>
 {
-    public override Task<DatabricksAggregationPlan> RunAsync(TaskActivityContext context, AggregationRequest request)
+    public override async Task<DatabricksAggregationPlan> RunAsync(TaskActivityContext context, AggregationRequest request)
     {
         if (!settings.Enabled)
         {
-            return Task.FromResult(new DatabricksAggregationPlan(null,
-                "engine 'databricks' is not configured in this deployment: set Databricks:WorkspaceUrl and Databricks:JobId"));
+            return new DatabricksAggregationPlan(null,
+                "engine 'databricks' is not configured in this deployment: set Databricks:WorkspaceUrl and Databricks:JobId");
         }
 
-        var dataset = catalog.Get(request.Dataset);
+        var dataset = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
         var parameters = new Dictionary<string, string>
         {
             ["dataset"] = request.Dataset,
@@ -30,6 +30,6 @@ public sealed class PrepareDatabricksRunActivity(DatasetCatalog catalog, Databri
             ["aggregation_sql"] = AggregationSqlCompiler.Compile(dataset.Aggregation, SqlDialect.Spark),
             ["summary_path"] = settings.UrlOf(BlobContainers.Results, StorageLayout.DatabricksJobSummary(request.Dataset, request.RunId)),
         };
-        return Task.FromResult(new DatabricksAggregationPlan(new StartDatabricksRunInput(request.RunId, parameters)));
+        return new DatabricksAggregationPlan(new StartDatabricksRunInput(request.RunId, parameters));
     }
 }

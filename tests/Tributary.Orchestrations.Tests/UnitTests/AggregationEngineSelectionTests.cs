@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Tests.Databricks;
 using Tributary.Orchestrations.Tests.Orchestrators;
@@ -57,7 +58,9 @@ public sealed class AggregationEngineSelectionTests
     public async Task A_dataset_asking_for_databricks_where_it_is_not_configured_gets_a_clear_problem()
     {
         var catalog = new DatasetCatalog(Path.Combine(DatabricksMonitorHost.RepoRoot(), "datasets"));
-        var prepare = new PrepareDatabricksRunActivity(catalog, DatabricksAggregationSettings.Disabled);
+        // Storage is never reached: the engine's absence is the first thing checked.
+        var definitions = new FrozenDefinitions(catalog, new BlobStore(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true")));
+        var prepare = new PrepareDatabricksRunActivity(definitions, DatabricksAggregationSettings.Disabled);
 
         var plan = await prepare.RunAsync(new FakeActivityContext(nameof(PrepareDatabricksRunActivity)), new AggregationRequest("r1", "taxi", ["curated/taxi/run=r1/part-00000.parquet"]));
 
