@@ -21,6 +21,8 @@ public sealed class BlobDeltaStore : IDeltaStore
         root = tableRoot.Length == 0 || tableRoot.EndsWith('/') ? tableRoot : tableRoot + "/";
     }
 
+    public BlobContainerClient Container => container;
+
     public string TableRoot => root;
 
     public async Task<BinaryData?> ReadAsync(string path, CancellationToken cancellationToken = default)
