@@ -11,6 +11,7 @@ using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Orchestrations;
 
@@ -91,6 +92,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VersionClaims>();
         services.AddSingleton<IntakeClaims>();
         services.AddSingleton<RunCommitter>();
+        services.AddSingleton<DatasetTables>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();

@@ -15,6 +15,8 @@ public sealed class BlobStore(BlobServiceClient service)
 
     public BlobClient Blob(string container, string name) => Service.GetBlobContainerClient(container).GetBlobClient(name);
 
+    public BlobContainerClient Container(string container) => Service.GetBlobContainerClient(container);
+
     /// <summary>The blob at a "container/name/with/slashes" path, the form manifests and results record.</summary>
     public BlobClient BlobAt(string path)
     {

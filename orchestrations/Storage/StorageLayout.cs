@@ -10,8 +10,20 @@ public static class StorageLayout
 
     public static string RunPrefix(string dataset, string runId) => $"{dataset}/run={runId}/";
 
+    /// <summary>
+    /// Root of a dataset's curated Delta table in <see cref="BlobContainers.Curated"/>: its log is
+    /// <c>{dataset}/_delta_log/</c>, its data files are the runs' parts (<c>run={runId}/part-….parquet</c>).
+    /// </summary>
+    public static string CuratedTableRoot(string dataset) => $"{dataset}/";
+
+    /// <summary>Root of a dataset's aggregate Delta table in <see cref="BlobContainers.Results"/>.</summary>
+    public static string AggregateTableRoot(string dataset) => $"{dataset}/aggregate/";
+
+    /// <summary>A curated part's path relative to the curated table root (what the Delta log's add actions name).</summary>
+    public static string CuratedPartInTable(string runId, int chunkIndex) => $"run={runId}/part-{chunkIndex:D5}.parquet";
+
     public static string CuratedPart(string dataset, string runId, int chunkIndex) =>
-        $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.parquet";
+        $"{CuratedTableRoot(dataset)}{CuratedPartInTable(runId, chunkIndex)}";
 
     public static string RejectedPart(string dataset, string runId, int chunkIndex) =>
         $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.jsonl";
