@@ -60,7 +60,7 @@ public static class FunctionsServices
 
     // DefaultAzureCredential covers both workload identity (AKS, the federated token file the webhook
     // injects) and managed identity; clientId picks a user-assigned identity.
-    private static TokenCredential Credential(IConfigurationSection connection)
+    private static DefaultAzureCredential Credential(IConfigurationSection connection)
     {
         var clientId = connection["clientId"];
         return new DefaultAzureCredential(new DefaultAzureCredentialOptions

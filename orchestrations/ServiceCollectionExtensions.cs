@@ -88,7 +88,6 @@ public static class ServiceCollectionExtensions
         // A pack activity runs the single-chunk activity for each of its chunks.
         services.AddTransient<ProcessChunkActivity>();
         services.AddSingleton<DuckDbChunkProcessor>();
-        services.AddSingleton<DuckDbAggregationEngine>();
         services.AddSingleton<VersionClaims>();
         services.AddSingleton<IntakeClaims>();
         services.AddSingleton<RunCommitter>();

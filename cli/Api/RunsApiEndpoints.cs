@@ -58,13 +58,13 @@ public static class RunsApiEndpoints
 
     public static IResult ToHttp<T>(ApiResult<T> result) => result.Problem is { } problem
         ? ToHttp(problem)
-        : result.Status == StatusCodes.Status202Accepted && result.Value is RunAccepted accepted
+        : result.Outcome == ApiOutcome.Accepted && result.Value is RunAccepted accepted
             ? Results.Accepted(accepted.StatusUrl, accepted)
-            : Results.Json(result.Value, statusCode: result.Status);
+            : Results.Json(result.Value, statusCode: HttpStatusOf.Outcome(result.Outcome));
 
     public static IResult ToHttp(ApiProblem problem) => Results.Problem(
         detail: problem.Detail,
-        statusCode: problem.Status,
+        statusCode: HttpStatusOf.Outcome(problem.Outcome),
         title: problem.Title,
         extensions: problem.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = problem.Errors });
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
@@ -67,7 +68,7 @@ public static class DemoCommand
 
         var blobs = new BlobServiceClient(host.StorageConnectionString);
         var incoming = blobs.GetBlobContainerClient(BlobContainers.Incoming);
-        var batch = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
+        var batch = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var runs = new List<(string File, string RunId)>();
         foreach (var file in files)
         {
@@ -94,7 +95,7 @@ public static class DemoCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task<Dictionary<string, RunManifest>> WaitForRunsAsync(DurableTaskClient client, IReadOnlyList<string> runIds, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, RunManifest>> WaitForRunsAsync(DurableTaskClient client, List<string> runIds, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -140,8 +141,8 @@ public static class DemoCommand
             var manifest = manifests[runId];
             table.AddRow(
                 file, runId, RunsCommand.StatusMarkup(manifest.Status),
-                manifest.Totals.RowsRead.ToString("N0"), manifest.Totals.RowsCurated.ToString("N0"), manifest.Totals.RowsRejected.ToString("N0"),
-                manifest.Timings.TotalSeconds.ToString("F1"));
+                manifest.Totals.RowsRead.ToString("N0", CultureInfo.InvariantCulture), manifest.Totals.RowsCurated.ToString("N0", CultureInfo.InvariantCulture), manifest.Totals.RowsRejected.ToString("N0", CultureInfo.InvariantCulture),
+                manifest.Timings.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
         }
 
         var totals = RunTotals.Of(manifests.Values.SelectMany(m => m.Chunks).ToList(), 0);

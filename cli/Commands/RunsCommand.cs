@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Spectre.Console;
@@ -27,9 +28,9 @@ public static class RunsCommand
             foreach (var run in runs)
             {
                 table.AddRow(
-                    Markup.Escape(run.RunId), Markup.Escape(run.Dataset), StatusMarkup(run.Status), run.Inputs.ToString(),
-                    run.Totals?.RowsRead.ToString("N0") ?? "", run.Totals?.RowsCurated.ToString("N0") ?? "", run.Totals?.RowsRejected.ToString("N0") ?? "",
-                    run.ClaimedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"));
+                    Markup.Escape(run.RunId), Markup.Escape(run.Dataset), StatusMarkup(run.Status), run.Inputs.ToString(CultureInfo.InvariantCulture),
+                    run.Totals?.RowsRead.ToString("N0", CultureInfo.InvariantCulture) ?? "", run.Totals?.RowsCurated.ToString("N0", CultureInfo.InvariantCulture) ?? "", run.Totals?.RowsRejected.ToString("N0", CultureInfo.InvariantCulture) ?? "",
+                    run.ClaimedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
             }
 
             AnsiConsole.Write(table);

@@ -10,8 +10,11 @@ public sealed record ProblemDetails(string Type, string Title, int Status, strin
 {
     public const string ContentType = "application/problem+json";
 
-    public static ProblemDetails From(ApiProblem problem) =>
-        new(TypeOf(problem.Status), problem.Title, problem.Status, problem.Detail, problem.Errors);
+    public static ProblemDetails From(ApiProblem problem)
+    {
+        var status = (int)HttpStatusOf.Outcome(problem.Outcome);
+        return new(TypeOf(status), problem.Title, status, problem.Detail, problem.Errors);
+    }
 
     private static string TypeOf(int status) => status switch
     {

@@ -108,12 +108,12 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
 
         if (buffer.Length == 0)
         {
-            return ApiResult<T>.Ok(whenEmpty);
+            return ApiResult.Ok(whenEmpty);
         }
 
         try
         {
-            return ApiResult<T>.Ok(JsonSerializer.Deserialize<T>(buffer.ToArray(), StrictJson) ?? whenEmpty);
+            return ApiResult.Ok(JsonSerializer.Deserialize<T>(buffer.ToArray(), StrictJson) ?? whenEmpty);
         }
         catch (JsonException ex)
         {
@@ -126,7 +126,7 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
 
     private static async Task<HttpResponseData> RespondAsync<T>(HttpRequestData request, ApiResult<T> result)
     {
-        var response = request.CreateResponse((HttpStatusCode)result.Status);
+        var response = request.CreateResponse(HttpStatusOf.Outcome(result.Outcome));
         if (result.Problem is { } problem)
         {
             response.Headers.Add("Content-Type", ProblemDetails.ContentType);

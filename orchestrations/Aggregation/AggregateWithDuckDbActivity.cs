@@ -6,7 +6,7 @@ using Tributary.Orchestrations.Storage;
 namespace Tributary.Orchestrations.Aggregation;
 
 /// <summary>The embedded aggregation: DuckDB over the run's curated parts, results and summary to deterministic paths.</summary>
-public sealed class AggregateWithDuckDbActivity(BlobStore store, FrozenDefinitions definitions, DuckDbAggregationEngine engine, PipelineOptions options)
+public sealed class AggregateWithDuckDbActivity(BlobStore store, FrozenDefinitions definitions, PipelineOptions options)
     : TaskActivity<AggregationRequest, AggregationOutcome>
 {
     public override async Task<AggregationOutcome> RunAsync(TaskActivityContext context, AggregationRequest request)
@@ -29,7 +29,7 @@ public sealed class AggregateWithDuckDbActivity(BlobStore store, FrozenDefinitio
         }
 
         var resultFile = work.File("aggregate.parquet");
-        var (rows, preview) = engine.Run(dataset.Aggregation, parts, resultFile, work.Path, options.DuckDbMemoryLimit);
+        var (rows, preview) = DuckDbAggregationEngine.Run(dataset.Aggregation, parts, resultFile, work.Path, options.DuckDbMemoryLimit);
         await store.UploadFileAsync(BlobContainers.Results, resultName, resultFile);
 
         var resultPath = $"{BlobContainers.Results}/{resultName}";

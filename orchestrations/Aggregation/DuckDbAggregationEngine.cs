@@ -6,12 +6,12 @@ using static Tributary.Orchestrations.Processing.SqlText;
 namespace Tributary.Orchestrations.Aggregation;
 
 /// <summary>Runs a compiled aggregation over local curated Parquet parts with embedded DuckDB.</summary>
-public sealed class DuckDbAggregationEngine
+public static class DuckDbAggregationEngine
 {
     public const int PreviewRows = 20;
 
     /// <summary>Writes the result to <paramref name="resultPath"/> as Parquet and returns its row count and a JSON preview.</summary>
-    public (long Rows, string PreviewJson) Run(AggregationSpec spec, IReadOnlyList<string> curatedParts, string resultPath, string workDirectory, string memoryLimit)
+    public static (long Rows, string PreviewJson) Run(AggregationSpec spec, IReadOnlyList<string> curatedParts, string resultPath, string workDirectory, string memoryLimit)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
@@ -28,7 +28,7 @@ public sealed class DuckDbAggregationEngine
     }
 
     /// <summary>The first <see cref="PreviewRows"/> rows of local Parquet files (an engine's result parts) as a JSON array.</summary>
-    public string Preview(IReadOnlyList<string> parquetFiles)
+    public static string Preview(IReadOnlyList<string> parquetFiles)
     {
         if (parquetFiles.Count == 0)
         {

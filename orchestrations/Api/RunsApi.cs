@@ -66,7 +66,7 @@ public sealed class RunsApi(
             return ApiProblem.Conflict($"rerun '{rerunId}' of run '{runId}' was just started by another request");
         }
 
-        return ApiResult<RunAccepted>.Accepted(new RunAccepted(rerunId, request.Dataset, RunStatus.Pending, runId, StatusUrl(rerunId)));
+        return ApiResult.Accepted(new RunAccepted(rerunId, request.Dataset, RunStatus.Pending, runId, StatusUrl(rerunId)));
     }
 
     public Task<ApiResult<RunAccepted>> ReprocessAsync(string dataset, ReprocessRequest request, CancellationToken cancellationToken = default) =>
@@ -99,7 +99,7 @@ public sealed class RunsApi(
             new BackfillProgress(backfillId, request.Dataset, "Pending"));
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), state, new StartOrchestrationOptions(backfillId), cancellationToken);
         logger.LogInformation("Backfill {BackfillId} started for {Dataset} (prefix '{Prefix}', force {Force})", backfillId, request.Dataset, request.Prefix, request.Force);
-        return ApiResult<RunAccepted>.Accepted(new RunAccepted(backfillId, request.Dataset, RunStatus.Pending, StatusUrl: StatusUrl(backfillId)));
+        return ApiResult.Accepted(new RunAccepted(backfillId, request.Dataset, RunStatus.Pending, StatusUrl: StatusUrl(backfillId)));
     }
 
     public async Task<ApiResult<RunStatusResponse>> GetRunAsync(string runId, CancellationToken cancellationToken = default)
@@ -113,7 +113,7 @@ public sealed class RunsApi(
         if (claim is null)
         {
             return await GetBackfillAsync(runId, cancellationToken) is { } backfill
-                ? ApiResult<RunStatusResponse>.Ok(backfill)
+                ? ApiResult.Ok(backfill)
                 : ApiProblem.NotFound($"no run '{runId}'");
         }
 
@@ -122,7 +122,7 @@ public sealed class RunsApi(
         var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken);
         var progress = CustomStatus<RunProgress>(instance);
         var status = manifest?.Status ?? StatusOf(instance);
-        return ApiResult<RunStatusResponse>.Ok(new RunStatusResponse(runId, dataset, status, progress, manifest));
+        return ApiResult.Ok(new RunStatusResponse(runId, dataset, status, progress, manifest));
     }
 
     public async Task<ApiResult<RunListResponse>> ListRunsAsync(string? dataset, string? status, int? top, string? continuation, CancellationToken cancellationToken = default)
@@ -140,7 +140,7 @@ public sealed class RunsApi(
         try
         {
             var (runs, next) = await catalog.ListPageAsync(dataset, knownStatus, top ?? ApiValidation.DefaultTop, continuation, cancellationToken);
-            return ApiResult<RunListResponse>.Ok(new RunListResponse(runs, next));
+            return ApiResult.Ok(new RunListResponse(runs, next));
         }
         catch (FormatException ex)
         {
@@ -187,7 +187,7 @@ public sealed class RunsApi(
         }
 
         logger.LogInformation("Run {RunId} canceled", runId);
-        return ApiResult<RunStatusResponse>.Ok(new RunStatusResponse(runId, request.Dataset, RunStatus.Canceled, CustomStatus<RunProgress>(instance), manifest));
+        return ApiResult.Ok(new RunStatusResponse(runId, request.Dataset, RunStatus.Canceled, CustomStatus<RunProgress>(instance), manifest));
     }
 
     private async Task<ApiResult<RunStatusResponse>> CancelBackfillAsync(string id, CancellationToken cancellationToken)
@@ -205,7 +205,7 @@ public sealed class RunsApi(
 
         await client.TerminateInstanceAsync(id, new TerminateInstanceOptions("canceled through the API", Recursive: true), cancellationToken);
         await WaitUntilTerminalAsync(id, cancellationToken);
-        return ApiResult<RunStatusResponse>.Ok(await GetBackfillAsync(id, cancellationToken) ?? backfill);
+        return ApiResult.Ok(await GetBackfillAsync(id, cancellationToken) ?? backfill);
     }
 
     private async Task<RunStatusResponse?> GetBackfillAsync(string id, CancellationToken cancellationToken)

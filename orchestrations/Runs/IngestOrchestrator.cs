@@ -104,7 +104,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         }
     }
 
-    private static async Task<IReadOnlyList<ChunkResult>> ProcessPackAsync(TaskOrchestrationContext context, IReadOnlyList<ChunkSpec> pack) =>
+    private static async Task<IReadOnlyList<ChunkResult>> ProcessPackAsync(TaskOrchestrationContext context, List<ChunkSpec> pack) =>
         pack.Count == 1
             ? [await context.CallActivityAsync<ChunkResult>(nameof(ProcessChunkActivity), pack[0], ActivityRetry)]
             : await context.CallActivityAsync<IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), pack, ActivityRetry);

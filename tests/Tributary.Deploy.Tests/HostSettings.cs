@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Tributary.Deploy.Tests;
@@ -26,6 +27,6 @@ public sealed record HostSettings(
             storage.GetProperty("partitionCount").GetInt32(),
             durable.GetProperty("maxConcurrentActivityFunctions").GetInt32(),
             durable.GetProperty("maxConcurrentOrchestratorFunctions").GetInt32(),
-            TimeSpan.Parse(doc.RootElement.GetProperty("functionTimeout").GetString()!));
+            TimeSpan.Parse(doc.RootElement.GetProperty("functionTimeout").GetString()!, CultureInfo.InvariantCulture));
     }
 }

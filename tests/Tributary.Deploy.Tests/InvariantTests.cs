@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tributary.Deploy.Tests.Invariants;
 using Tributary.Deploy.Tests.Rendering;
 
@@ -23,10 +24,10 @@ public class InvariantTests
         var triggers = RenderedOverlays.Get(overlay).ScaledObjects.Single().Spec.Triggers;
 
         // One worker works this many messages of each queue at once: the per-replica target.
-        Assert.Equal(Host.MaxConcurrentActivityFunctions.ToString(),
+        Assert.Equal(Host.MaxConcurrentActivityFunctions.ToString(CultureInfo.InvariantCulture),
             triggers.Single(t => t.Metadata.GetValueOrDefault("queueName") == Host.WorkItemQueue).Metadata["queueLength"]);
         Assert.All(triggers.Where(t => Host.ControlQueues.Contains(t.Metadata.GetValueOrDefault("queueName", ""))),
-            t => Assert.Equal(Host.MaxConcurrentOrchestratorFunctions.ToString(), t.Metadata["queueLength"]));
+            t => Assert.Equal(Host.MaxConcurrentOrchestratorFunctions.ToString(CultureInfo.InvariantCulture), t.Metadata["queueLength"]));
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public class InvariantTests
         Assert.All(http, name => Assert.Contains(workerEnv, e => e.Name == $"AzureWebJobs.{name}.Disabled" && e.Value == "true"));
         const string functionsKey = "AzureFunctionsJobHost__functions__";
         var loaded = httpEnv.Where(e => e.Name.StartsWith(functionsKey, StringComparison.Ordinal))
-            .OrderBy(e => int.Parse(e.Name[functionsKey.Length..])).ToList();
+            .OrderBy(e => int.Parse(e.Name[functionsKey.Length..], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(0, loaded.Count).Select(i => functionsKey + i), loaded.Select(e => e.Name));
         Assert.Equal(http, loaded.Take(http.Length).Select(e => e.Value));
         Assert.All(loaded.Skip(http.Length), extra => Assert.Equal("IncomingBlobEventGrid", extra.Value));

@@ -4,7 +4,7 @@ namespace Tributary.Orchestrations.Aggregation.Databricks;
 /// One cached bearer token, fetched on demand by one caller at a time and refreshed shortly before it expires:
 /// at <c>expiresOn - min(skew, lifetime / 2)</c>.
 /// </summary>
-internal sealed class AccessTokenCache
+internal sealed class AccessTokenCache : IDisposable
 {
     private readonly TimeSpan _skew;
     private readonly TimeProvider _clock;
@@ -57,4 +57,6 @@ internal sealed class AccessTokenCache
             _refreshAt = DateTimeOffset.MinValue;
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 }

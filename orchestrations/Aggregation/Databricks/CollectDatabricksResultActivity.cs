@@ -10,7 +10,7 @@ namespace Tributary.Orchestrations.Aggregation.Databricks;
 /// results/{dataset}/run={runId}/summary.json (with a preview, as DuckDB does) and returns the outcome for the manifest.
 /// A missing summary or missing parts is a failed aggregation, not a success with nothing in it.
 /// </summary>
-public sealed class CollectDatabricksResultActivity(BlobStore store, DuckDbAggregationEngine duckDb, PipelineOptions options)
+public sealed class CollectDatabricksResultActivity(BlobStore store, PipelineOptions options)
     : TaskActivity<CollectDatabricksResultInput, AggregationOutcome>
 {
     /// <summary>Parts downloaded at most for the preview; the aggregate itself stays where the job wrote it.</summary>
@@ -58,7 +58,7 @@ public sealed class CollectDatabricksResultActivity(BlobStore store, DuckDbAggre
         }
 
         var resultPath = $"{BlobContainers.Results}/{folder}";
-        using var preview = JsonDocument.Parse(duckDb.Preview(local));
+        using var preview = JsonDocument.Parse(DuckDbAggregationEngine.Preview(local));
         var summaryName = StorageLayout.AggregateSummary(input.Dataset, input.RunId);
         await store.UploadJsonAsync(BlobContainers.Results, summaryName,
             new AggregationSummary(AggregationEngines.Databricks, engineRunId, jobSummary.Rows, resultPath, preview.RootElement.Clone()));

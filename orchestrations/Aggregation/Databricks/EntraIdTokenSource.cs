@@ -7,7 +7,7 @@ namespace Tributary.Orchestrations.Aggregation.Databricks;
 /// (<c>2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default</c>) from an Azure.Identity <see cref="TokenCredential"/>
 /// (DefaultAzureCredential unless another is given), cached until shortly before they expire. Singleton.
 /// </summary>
-public sealed class EntraIdTokenSource : IBearerTokenSource
+public sealed class EntraIdTokenSource : IBearerTokenSource, IDisposable
 {
     /// <summary>The AzureDatabricks first-party application id scope.</summary>
     public const string AzureDatabricksScope = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default";
@@ -33,4 +33,6 @@ public sealed class EntraIdTokenSource : IBearerTokenSource
         var token = await _credential.GetTokenAsync(new TokenRequestContext([AzureDatabricksScope]), cancellationToken).ConfigureAwait(false);
         return (token.Token, token.ExpiresOn);
     }
+
+    public void Dispose() => _cache.Dispose();
 }

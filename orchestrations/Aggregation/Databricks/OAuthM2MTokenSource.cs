@@ -10,7 +10,7 @@ namespace Tributary.Orchestrations.Aggregation.Databricks;
 /// <c>grant_type=client_credentials&amp;scope=all-apis</c> and HTTP Basic client id/secret. The token is cached until
 /// shortly before <c>expires_in</c>. One instance per process (singleton), shared by all <see cref="BearerTokenAuthHandler"/>s.
 /// </summary>
-public sealed class OAuthM2MTokenSource : IBearerTokenSource
+public sealed class OAuthM2MTokenSource : IBearerTokenSource, IDisposable
 {
     /// <summary>Path of the workspace token endpoint.</summary>
     public const string TokenPath = "oidc/v1/token";
@@ -89,4 +89,6 @@ public sealed class OAuthM2MTokenSource : IBearerTokenSource
     {
         public override string ToString() => $"TokenResponse {{ AccessToken = ***, TokenType = {TokenType}, ExpiresIn = {ExpiresIn} }}";
     }
+
+    public void Dispose() => _cache.Dispose();
 }

@@ -74,7 +74,11 @@ public sealed record DeltaFileStats(
     /// (integers, floating point, decimals, strings, dates, timestamps). Strings are cut to a prefix: the min prefix is
     /// still a lower bound; a cut max gets U+10FFFF appended so it stays an upper bound (sorts after every continuation).
     /// </summary>
-    public static async Task<DeltaFileStats> ComputeAsync(string localParquetPath, CancellationToken cancellationToken = default, int stringPrefixLength = DefaultStringPrefixLength)
+    public static Task<DeltaFileStats> ComputeAsync(string localParquetPath, CancellationToken cancellationToken = default) =>
+        ComputeAsync(localParquetPath, DefaultStringPrefixLength, cancellationToken);
+
+    /// <inheritdoc cref="ComputeAsync(string, CancellationToken)"/>
+    public static async Task<DeltaFileStats> ComputeAsync(string localParquetPath, int stringPrefixLength, CancellationToken cancellationToken = default)
     {
         await using var connection = new DuckDBConnection("DataSource=:memory:");
         await connection.OpenAsync(cancellationToken);

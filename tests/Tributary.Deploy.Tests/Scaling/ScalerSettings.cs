@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tributary.Deploy.Tests.Keda;
 
 namespace Tributary.Deploy.Tests.Scaling;
@@ -26,7 +27,7 @@ public sealed record ScalerSettings(
             spec.CooldownPeriod ?? 300,
             spec.MinReplicaCount ?? 0,
             spec.MaxReplicaCount ?? 100,
-            int.Parse(workItems.Metadata["queueLength"]),
+            int.Parse(workItems.Metadata["queueLength"], CultureInfo.InvariantCulture),
             host.MaxConcurrentActivityFunctions,
             podStartSeconds,
             behavior?.ScaleUp?.Policies.Where(p => p.Type == "Pods").Select(p => p.Value).DefaultIfEmpty(4).Max() ?? 4,

@@ -16,14 +16,14 @@ public sealed class FakeRunsApi : IRunsApi, IRunsApiFactory
 
     public DurableTaskClient? Client { get; private set; }
 
-    public ApiResult<RunAccepted> Accepted { get; set; } = ApiResult<RunAccepted>.Accepted(new RunAccepted("taxi-run1", "taxi", RunStatus.Pending, StatusUrl: "/api/runs/taxi-run1"));
+    public ApiResult<RunAccepted> Accepted { get; set; } = ApiResult.Accepted(new RunAccepted("taxi-run1", "taxi", RunStatus.Pending, StatusUrl: "/api/runs/taxi-run1"));
 
-    public ApiResult<RunStatusResponse> Status { get; set; } = ApiResult<RunStatusResponse>.Ok(new RunStatusResponse("taxi-run1", "taxi", RunStatus.Running, null, null));
+    public ApiResult<RunStatusResponse> Status { get; set; } = ApiResult.Ok(new RunStatusResponse("taxi-run1", "taxi", RunStatus.Running, null, null));
 
     /// <summary>When set, StartBackfillAsync throws it (storage down, say).</summary>
     public Exception? BackfillFailure { get; set; }
 
-    public ApiResult<RunListResponse> List { get; set; } = ApiResult<RunListResponse>.Ok(new RunListResponse([], null));
+    public ApiResult<RunListResponse> List { get; set; } = ApiResult.Ok(new RunListResponse([], null));
 
     public IRunsApi Create(DurableTaskClient client)
     {

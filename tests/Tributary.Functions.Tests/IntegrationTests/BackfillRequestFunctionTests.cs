@@ -16,7 +16,7 @@ namespace Tributary.Functions.Tests.IntegrationTests;
 /// The queue trigger over the core's backfill processor and a real poison queue (Azurite); the runs API is a
 /// fake (it is the core's, tested there) so that it can refuse or fail on demand.
 /// </summary>
-public sealed class BackfillRequestFunctionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed class BackfillRequestFunctionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime, IAsyncDisposable
 {
     private readonly FakeRunsApi api = new();
     private readonly FakeDurableTaskClient client = new();
@@ -36,6 +36,8 @@ public sealed class BackfillRequestFunctionTests(AzuriteFixture azurite) : IClas
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    ValueTask IAsyncDisposable.DisposeAsync() => client.DisposeAsync();
 
     [Fact]
     public async Task A_valid_request_starts_the_backfill_and_poisons_nothing()

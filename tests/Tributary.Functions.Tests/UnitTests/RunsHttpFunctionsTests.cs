@@ -7,10 +7,12 @@ using Tributary.Orchestrations.Api;
 namespace Tributary.Functions.Tests.UnitTests;
 
 /// <summary>The HTTP triggers translate requests into runs-API calls over the invocation's durable client, and answers back.</summary>
-public sealed class RunsHttpFunctionsTests
+public sealed class RunsHttpFunctionsTests : IAsyncDisposable
 {
     private readonly FakeRunsApi api = new();
     private readonly FakeDurableTaskClient client = new();
+
+    public ValueTask DisposeAsync() => client.DisposeAsync();
     private readonly RunsHttpFunctions functions;
 
     public RunsHttpFunctionsTests() => functions = new RunsHttpFunctions(api);

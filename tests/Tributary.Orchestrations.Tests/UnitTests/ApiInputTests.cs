@@ -46,7 +46,7 @@ public sealed class ApiInputTests
         Assert.Contains("not a backfill request", BackfillMessages.Parse("[1,2]").Problem!.Detail, StringComparison.Ordinal);
         Assert.Contains("'x'", BackfillMessages.Parse("""{"dataset":"taxi","x":1}""").Problem!.Detail, StringComparison.Ordinal);
         var many = BackfillMessages.Parse("""{"dataset":"BAD","prefix":"..","maxParallel":99,"from":"2026-02-01T00:00:00Z","to":"2026-01-01T00:00:00Z"}""").Problem!;
-        Assert.Equal(400, many.Status);
+        Assert.Equal(ApiOutcome.Invalid, many.Outcome);
         Assert.Equal(["dataset", "maxParallel", "prefix", "to"], many.Errors!.Keys.Order(StringComparer.Ordinal));
     }
 
