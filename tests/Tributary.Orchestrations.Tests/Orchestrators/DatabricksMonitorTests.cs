@@ -38,11 +38,11 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
         var record = Assert.Single(Databricks.Records, r => r.RunId == runId);
         Assert.Equal(aggregation.EngineRunId, record.EngineRunId);
 
-        // Job parameters from the real prepare activity: the dataset's aggregation in Spark SQL, paths under the storage root.
+        // Job parameters from the real builder: the dataset's aggregation in Spark SQL, the tables under the storage root.
         var parameters = Databricks.Starts[runId].JobParameters;
         Assert.Equal(AggregationSqlCompiler.Compile(fixture.Catalog.Get("taxi").Aggregation, SqlDialect.Spark), parameters["aggregation_sql"]);
-        Assert.Equal($"abfss://curated@acct.dfs.core.windows.net/taxi/run={runId}/", parameters["curated_path"]);
-        Assert.Equal($"abfss://results@acct.dfs.core.windows.net/taxi/run={runId}/aggregate/", parameters["results_path"]);
+        Assert.Equal("abfss://curated@acct.dfs.core.windows.net/taxi/", parameters["curated_table"]);
+        Assert.Equal("abfss://results@acct.dfs.core.windows.net/taxi/aggregate/", parameters["aggregate_table"]);
         Assert.Equal($"abfss://results@acct.dfs.core.windows.net/taxi/run={runId}/_databricks_summary.json", parameters["summary_path"]);
         Assert.Equal(runId, parameters["run_id"]);
         Assert.Equal("taxi", parameters["dataset"]);
