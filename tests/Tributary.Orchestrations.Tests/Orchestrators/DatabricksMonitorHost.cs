@@ -40,9 +40,9 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                     return new DatabricksAggregationPlan(new StartDatabricksRunInput(request.RunId, parameters));
                 });
                 registry.AddActivityFunc<IngestRequest, RunPlan>(nameof(PlanRunActivity), (_, request) =>
-                    new RunPlan([new ChunkSpec(request.RunId, request.Dataset, 0, request.Inputs[0], "csv")], [], AggregationEngines.Databricks, 0.05));
+                    new RunPlan([.. request.Inputs.Select((input, i) => new ChunkSpec(request.RunId, request.Dataset, i, input, "csv"))], [], AggregationEngines.Databricks, 0.05));
                 registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), (_, chunk) =>
-                    new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-00000.parquet", null, 0.01));
+                    new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-{chunk.Index:D5}.parquet", null, 0.01));
                 registry.AddActivityFunc<StartDatabricksRunInput, StartDatabricksRunOutput>(nameof(StartDatabricksRunActivity), (_, input) => sim.Start(input));
                 registry.AddActivityFunc<EngineRunRecord, string>(nameof(RecordEngineRunActivity), (_, record) =>
                 {
