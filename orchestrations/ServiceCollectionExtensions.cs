@@ -99,6 +99,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();
 
+        // Until the aggregate refresh's affected-groups computation is bound here, Databricks refreshes are full.
+        services.TryAddSingleton<IAffectedGroups, UnknownAffectedGroups>();
+
         // Needs a DurableTaskClient from the host; the Functions app builds one per call instead (see RunsApi).
         services.AddSingleton<IRunsApi, RunsApi>();
         services.AddSingleton<BackfillQueueProcessor>();

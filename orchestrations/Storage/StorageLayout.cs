@@ -19,6 +19,12 @@ public static class StorageLayout
     /// <summary>Root of a dataset's aggregate Delta table in <see cref="BlobContainers.Results"/>.</summary>
     public static string AggregateTableRoot(string dataset) => $"{dataset}/aggregate/";
 
+    /// <summary>
+    /// The affected group keys a Databricks refresh for a run reads (<c>affected_keys_path</c>), in <see cref="BlobContainers.Results"/>
+    /// under the aggregate table root; a hidden (<c>_</c>) folder, so Delta readers and vacuum ignore it.
+    /// </summary>
+    public static string AggregateRefreshKeys(string dataset, string runId) => $"{AggregateTableRoot(dataset)}_refresh/{runId}.json";
+
     /// <summary>A curated part's path relative to the curated table root (what the Delta log's add actions name).</summary>
     public static string CuratedPartInTable(string runId, int chunkIndex) => $"run={runId}/part-{chunkIndex:D5}.parquet";
 

@@ -45,7 +45,10 @@ public sealed class DatabricksJobsClient
         return new RunNowResult(body.RunId, body.NumberInJob);
     }
 
-    /// <summary><c>GET /api/2.2/jobs/runs/get?run_id=…</c>: the run's classic <c>state</c>, 2.2 <c>status</c> and page URL.</summary>
+    /// <summary>
+    /// <c>GET /api/2.2/jobs/runs/get?run_id=…</c>: the run's Jobs 2.2 <c>status</c> (state, termination_details,
+    /// queue_details), the deprecated <c>state</c> (still read: older workspaces and proxies may send only it) and page URL.
+    /// </summary>
     public async Task<DatabricksRunState> GetRunAsync(long runId, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runId);
@@ -61,7 +64,9 @@ public sealed class DatabricksJobsClient
             body.Status?.State,
             body.Status?.TerminationDetails?.Code,
             body.Status?.TerminationDetails?.Type,
-            body.Status?.TerminationDetails?.Message);
+            body.Status?.TerminationDetails?.Message,
+            body.Status?.QueueDetails?.Code,
+            body.Status?.QueueDetails?.Message);
     }
 
     /// <summary><c>POST /api/2.2/jobs/runs/cancel</c>. Asynchronous on the Databricks side: the run ends TERMINATED/CANCELED later.</summary>

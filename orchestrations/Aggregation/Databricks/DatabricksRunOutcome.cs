@@ -6,37 +6,45 @@ namespace Tributary.Orchestrations.Aggregation.Databricks;
 /// </summary>
 /// <param name="Kind">What to do.</param>
 /// <param name="DatabricksRunId">The Databricks run id.</param>
-/// <param name="State">Result state when terminal (e.g. FAILED, TIMEDOUT, CANCELED), else the life-cycle state (e.g. INTERNAL_ERROR, RUNNING).</param>
-/// <param name="Message">State or termination message from Databricks.</param>
+/// <param name="State">
+/// When terminal, a result in the classic vocabulary the manifests use (SUCCESS, FAILED, TIMEDOUT, CANCELED,
+/// MAXIMUM_CONCURRENT_RUNS_REACHED, SKIPPED, INTERNAL_ERROR, SUCCESS_WITH_FAILURES, …); else the life-cycle state
+/// (PENDING, QUEUED, RUNNING, …).
+/// </param>
+/// <param name="Message">Termination, queue or state message from Databricks.</param>
 /// <param name="RunPageUrl">Link to the run in the workspace UI.</param>
+/// <param name="TerminationCode">Jobs 2.2 <c>status.termination_details.code</c> (e.g. RUN_EXECUTION_ERROR, USER_CANCELED), when known.</param>
+/// <param name="TerminationType">Jobs 2.2 <c>status.termination_details.type</c> (SUCCESS, CLIENT_ERROR, INTERNAL_ERROR, CLOUD_FAILURE), when known.</param>
 public sealed record DatabricksRunOutcome(
     DatabricksRunOutcomeKind Kind,
     long DatabricksRunId,
     string State,
     string? Message,
-    string? RunPageUrl)
+    string? RunPageUrl,
+    string? TerminationCode = null,
+    string? TerminationType = null)
 {
     /// <summary>True for <see cref="DatabricksRunOutcomeKind.Succeeded"/> and <see cref="DatabricksRunOutcomeKind.Failed"/>.</summary>
     public bool IsTerminal => Kind is DatabricksRunOutcomeKind.Succeeded or DatabricksRunOutcomeKind.Failed;
 
     /// <summary>
-    /// Pure mapping of a run state to an outcome. The classic <c>state</c> object wins; the Jobs 2.2 <c>status</c>
-    /// object is used when the classic one is absent.
-    /// <list type="bullet">
-    /// <item>PENDING, QUEUED, BLOCKED, WAITING_FOR_RETRY → Pending</item>
-    /// <item>RUNNING, TERMINATING, unknown states, TERMINATED without result_state yet → Running</item>
-    /// <item>TERMINATED + SUCCESS → Succeeded</item>
-    /// <item>TERMINATED + any other result (FAILED, TIMEDOUT, CANCELED, MAXIMUM_CONCURRENT_RUNS_REACHED, EXCLUDED,
-    /// SUCCESS_WITH_FAILURES, UPSTREAM_FAILED, UPSTREAM_CANCELED, DISABLED …), SKIPPED, INTERNAL_ERROR → Failed</item>
-    /// </list>
+    /// Pure mapping of a run state to an outcome. The Jobs 2.2 <c>status</c> object wins; the deprecated <c>state</c>
+    /// object is read only when <c>status</c> is absent.
+    /// <para><c>status.state</c>: PENDING, QUEUED, BLOCKED, WAITING → Pending; RUNNING, TERMINATING, unknown states,
+    /// TERMINATED without termination_details yet → Running; TERMINATED + code SUCCESS → Succeeded; TERMINATED + any other
+    /// code → Failed. The failed outcome's <see cref="State"/> is the classic result_state when the response carries one,
+    /// else the code mapped to that vocabulary (USER_CANCELED/CANCELED → CANCELED, MAX_CONCURRENT_RUNS_EXCEEDED →
+    /// MAXIMUM_CONCURRENT_RUNS_REACHED, SKIPPED, INTERNAL_ERROR, SUCCESS_WITH_FAILURES; anything else → FAILED); the code
+    /// itself is kept in <see cref="TerminationCode"/>.</para>
+    /// <para>Classic <c>state</c>: PENDING, QUEUED, BLOCKED, WAITING_FOR_RETRY → Pending; RUNNING, TERMINATING, unknown,
+    /// TERMINATED without result_state yet → Running; TERMINATED + SUCCESS → Succeeded; TERMINATED + any other result,
+    /// SKIPPED, INTERNAL_ERROR → Failed.</para>
     /// SUCCESS_WITH_FAILURES counts as failed: some task failed, so the results may be incomplete.
     /// </summary>
     public static DatabricksRunOutcome From(DatabricksRunState run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return string.IsNullOrEmpty(run.LifeCycleState) && !string.IsNullOrEmpty(run.StatusState)
-            ? FromStatus(run)
-            : FromClassicState(run);
+        return run.HasStatus ? FromStatus(run) : FromClassicState(run);
     }
 
     private static DatabricksRunOutcome FromClassicState(DatabricksRunState run)
@@ -64,17 +72,40 @@ public sealed record DatabricksRunOutcome(
     private static DatabricksRunOutcome FromStatus(DatabricksRunState run)
     {
         var state = run.StatusState!.ToUpperInvariant();
-        var code = run.TerminationCode?.ToUpperInvariant();
-        var message = run.TerminationMessage ?? run.StateMessage;
-        return state switch
+        var code = string.IsNullOrEmpty(run.TerminationCode) ? null : run.TerminationCode.ToUpperInvariant();
+        var type = run.TerminationType?.ToUpperInvariant();
+        switch (state)
         {
-            "PENDING" or "QUEUED" or "BLOCKED" or "WAITING" =>
-                new(DatabricksRunOutcomeKind.Pending, run.DatabricksRunId, state, message, run.RunPageUrl),
-            "TERMINATED" when code == "SUCCESS" =>
-                new(DatabricksRunOutcomeKind.Succeeded, run.DatabricksRunId, code, message, run.RunPageUrl),
-            "TERMINATED" when !string.IsNullOrEmpty(code) =>
-                new(DatabricksRunOutcomeKind.Failed, run.DatabricksRunId, code, message, run.RunPageUrl),
-            _ => new(DatabricksRunOutcomeKind.Running, run.DatabricksRunId, state, message, run.RunPageUrl),
-        };
+            case "PENDING" or "QUEUED" or "BLOCKED" or "WAITING":
+                return new(DatabricksRunOutcomeKind.Pending, run.DatabricksRunId, state, QueueMessage(run) ?? run.StateMessage, run.RunPageUrl);
+            case "TERMINATED" when code == "SUCCESS":
+                return new(DatabricksRunOutcomeKind.Succeeded, run.DatabricksRunId, "SUCCESS", run.TerminationMessage ?? run.StateMessage, run.RunPageUrl, code, type);
+            case "TERMINATED" when code is not null:
+                var result = string.IsNullOrEmpty(run.ResultState) ? ResultOf(code) : run.ResultState.ToUpperInvariant();
+                return new(DatabricksRunOutcomeKind.Failed, run.DatabricksRunId, result, run.TerminationMessage ?? run.StateMessage, run.RunPageUrl, code, type);
+            default:
+                // RUNNING, TERMINATING, TERMINATED whose termination_details are not there yet, or a new state: keep polling.
+                return new(DatabricksRunOutcomeKind.Running, run.DatabricksRunId, state, run.TerminationMessage ?? run.StateMessage, run.RunPageUrl, code, type);
+        }
     }
+
+    /// <summary>A termination code in the classic result-state vocabulary (what manifests and <see cref="AggregationStates.FromEngine"/> know).</summary>
+    public static string ResultOf(string terminationCode) => terminationCode.ToUpperInvariant() switch
+    {
+        "SUCCESS" => "SUCCESS",
+        "USER_CANCELED" or "CANCELED" => "CANCELED",
+        "MAX_CONCURRENT_RUNS_EXCEEDED" => "MAXIMUM_CONCURRENT_RUNS_REACHED",
+        "SKIPPED" => "SKIPPED",
+        "INTERNAL_ERROR" => "INTERNAL_ERROR",
+        "SUCCESS_WITH_FAILURES" => "SUCCESS_WITH_FAILURES",
+        _ => "FAILED",
+    };
+
+    private static string? QueueMessage(DatabricksRunState run) => (run.QueueCode, run.QueueMessage) switch
+    {
+        (null or "", null or "") => null,
+        (null or "", var message) => message,
+        (var code, null or "") => $"queued: {code}",
+        var (code, message) => $"queued: {code}: {message}",
+    };
 }

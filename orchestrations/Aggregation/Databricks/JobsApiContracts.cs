@@ -26,7 +26,9 @@ internal static class JobsApiContracts
 
     internal sealed record TerminationDetailsDto(string? Code, string? Type, string? Message);
 
-    internal sealed record RunStatusDto(string? State, TerminationDetailsDto? TerminationDetails);
+    internal sealed record QueueDetailsDto(string? Code, string? Message);
+
+    internal sealed record RunStatusDto(string? State, TerminationDetailsDto? TerminationDetails, QueueDetailsDto? QueueDetails);
 
     internal sealed record GetRunResponse(long RunId, RunStateDto? State, RunStatusDto? Status, string? RunPageUrl);
 

@@ -5,11 +5,13 @@ using Tributary.Orchestrations.Storage;
 namespace Tributary.Orchestrations.Aggregation.Databricks;
 
 /// <summary>
-/// Computes the job parameters of <c>tributary_aggregate</c> for a run: the dataset's aggregation compiled to Spark SQL,
-/// and the run's curated folder, result folder and job summary as URLs the job can read and write.
-/// Reading the definition is I/O, so this is an activity and the orchestrator stays deterministic.
+/// Computes the job parameters of <c>tributary_aggregate</c> for a run's aggregate refresh (see
+/// <see cref="DatabricksJobParameters"/>): the curated table and the version the run committed, the aggregate table, the
+/// dataset's aggregation compiled to Spark SQL, and the affected groups (inline, or a keys file written here first).
+/// Reading the definition and the affected groups is I/O, so this is an activity and the orchestrator stays deterministic.
+/// Idempotent: a retry computes the same parameters and overwrites the same keys file.
 /// </summary>
-public sealed class PrepareDatabricksRunActivity(FrozenDefinitions definitions, DatabricksAggregationSettings settings)
+public sealed class PrepareDatabricksRunActivity(FrozenDefinitions definitions, DatabricksAggregationSettings settings, IAffectedGroups affectedGroups, BlobStore store)
     : TaskActivity<AggregationRequest, DatabricksAggregationPlan>
 {
     public override async Task<DatabricksAggregationPlan> RunAsync(TaskActivityContext context, AggregationRequest request)
@@ -21,15 +23,15 @@ public sealed class PrepareDatabricksRunActivity(FrozenDefinitions definitions, 
         }
 
         var dataset = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
-        var parameters = new Dictionary<string, string>
+        var affected = request.CuratedVersion is { } version
+            ? await affectedGroups.ComputeAsync(request.Dataset, dataset, version)
+            : null;
+        var (parameters, file) = DatabricksJobParameters.Build(request, dataset.Aggregation, settings, affected);
+        if (file is not null)
         {
-            ["dataset"] = request.Dataset,
-            ["run_id"] = request.RunId,
-            ["curated_path"] = settings.UrlOf(BlobContainers.Curated, StorageLayout.RunPrefix(request.Dataset, request.RunId)),
-            ["results_path"] = settings.UrlOf(BlobContainers.Results, StorageLayout.DatabricksResultFolder(request.Dataset, request.RunId)),
-            ["aggregation_sql"] = AggregationSqlCompiler.Compile(dataset.Aggregation, SqlDialect.Spark),
-            ["summary_path"] = settings.UrlOf(BlobContainers.Results, StorageLayout.DatabricksJobSummary(request.Dataset, request.RunId)),
-        };
+            await store.Blob(file.Container, file.Name).UploadAsync(BinaryData.FromString(file.Content), overwrite: true);
+        }
+
         return new DatabricksAggregationPlan(new StartDatabricksRunInput(request.RunId, parameters));
     }
 }

@@ -14,8 +14,9 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 
 /// <summary>
 /// A whole ingest with <c>databricks</c> selected deployment-wide, on the real host over Azurite, against the Jobs API
-/// simulation. The simulated job computes the DuckDB twin of the compiled query over the run's curated Parquet, so the
-/// pipeline's outputs are checked end to end against an independent DuckDB oracle over the raw file.
+/// simulation. The simulated job refreshes the dataset's aggregate Delta table with the DuckDB twin of the compiled query
+/// over the curated Delta table, so the pipeline's outputs are checked end to end against an independent DuckDB oracle
+/// over the raw file.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class DatabricksEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
@@ -44,14 +45,26 @@ public sealed class DatabricksEndToEndTests(AzuriteFixture azurite) : IClassFixt
         Assert.Equal(1, databricks.RunsCreated);
         Assert.Equal(AggregationSqlCompiler.Compile(catalog.Get("taxi").Aggregation, SqlDialect.Spark), job.SparkSql[runId]);
 
-        // The results the job wrote are the aggregate DuckDB computes directly over the raw file.
+        // The job got the tables, not a run folder; without affected groups known yet (IAffectedGroups unbound) a full refresh.
+        var parameters = job.Parameters[runId];
+        Assert.Equal($"abfss://{BlobContainers.Curated}@{new BlobServiceClient(azurite.ConnectionString).AccountName}.dfs.core.windows.net/taxi/", parameters["curated_table"]);
+        Assert.EndsWith("/taxi/aggregate/", parameters["aggregate_table"]);
+        Assert.Equal(("", "", ""), (parameters["affected_keys"], parameters["affected_keys_path"], parameters["affected_predicate"]));
+
+        // The aggregate table the job committed is the aggregate DuckDB computes directly over the raw file, and its commit
+        // records the curated version it reflects.
         var store = new BlobStore(new BlobServiceClient(azurite.ConnectionString));
-        var part = Assert.Single(manifest.Aggregation.Outputs, o => o.EndsWith(".parquet", StringComparison.Ordinal));
+        var aggregate = new Tributary.Orchestrations.Tables.Delta.BlobDeltaStore(store.Container(BlobContainers.Results), StorageLayout.AggregateTableRoot("taxi"));
+        var snapshot = await Tributary.Orchestrations.Tables.Delta.DeltaLog.ReadSnapshotAsync(aggregate);
+        Assert.NotNull(snapshot);
+        var active = Assert.Single(snapshot.ActiveFiles.Values);
         var local = Path.Combine(work, "result.parquet");
-        await store.Blob(BlobContainers.Results, part[(BlobContainers.Results.Length + 1)..]).DownloadToAsync(local);
+        await store.Blob(BlobContainers.Results, StorageLayout.AggregateTableRoot("taxi") + active.StoragePath).DownloadToAsync(local);
         var expected = TaxiOracle.Aggregate(file);
         Assert.Equal(expected, TaxiOracle.ReadResult(local));
         Assert.Equal(expected.Count, manifest.Aggregation.ResultRows);
+        Assert.NotNull(await Tributary.Orchestrations.Aggregation.Databricks.AggregateCommitVersion.NewestAsync(aggregate));
+        Assert.Contains($"{BlobContainers.Results}/{StorageLayout.AggregateTableRoot("taxi")}", manifest.Aggregation.Outputs);
 
         // The engine-neutral summary and the committed manifest say the same.
         var summary = await store.ReadJsonAsync<AggregationSummary>(BlobContainers.Results, StorageLayout.AggregateSummary("taxi", runId));

@@ -5,7 +5,9 @@ namespace Tributary.Orchestrations.Tests.Databricks;
 
 public sealed class DatabricksBundleTests
 {
-    private static readonly string[] JobParameters = ["dataset", "run_id", "curated_path", "results_path", "aggregation_sql", "summary_path"];
+    /// <summary>The job parameter contract: what PrepareDatabricksRunActivity sends (DatabricksJobParameters.Names).</summary>
+    private static readonly string[] JobParameters =
+        ["dataset", "run_id", "curated_table", "curated_version", "aggregate_table", "aggregation_sql", "affected_keys", "affected_keys_path", "affected_predicate", "summary_path"];
 
     private static string RepoRoot()
     {
@@ -50,7 +52,9 @@ public sealed class DatabricksBundleTests
 
         var declared = ((YamlSequenceNode)job["parameters"]).Children.Select(p => Scalar(p, "name")).ToArray();
         Assert.Equal(JobParameters, declared);
+        Assert.Equal(JobParameters.Order(StringComparer.Ordinal), Tributary.Orchestrations.Aggregation.Databricks.DatabricksJobParameters.Names.Order(StringComparer.Ordinal));
         Assert.Contains("abfss://curated@", Scalar(((YamlSequenceNode)job["parameters"]).Children[2], "default"));
+        Assert.EndsWith("/{dataset}/aggregate/", Scalar(((YamlSequenceNode)job["parameters"]).Children[4], "default"));
 
         var task = (YamlMappingNode)((YamlSequenceNode)job["tasks"]).Children.Single();
         var python = Map(task, "spark_python_task");
@@ -101,19 +105,38 @@ public sealed class DatabricksBundleTests
             sys.path.insert(0, sys.argv[1])
             import aggregate
             a = aggregate.parse_args(['--dataset', 'sales', '--run_id', 'r-7',
-                '--curated_path', 'abfss://curated@acct.dfs.core.windows.net/{dataset}/run={runId}/',
-                '--results_path', 'abfss://results@acct.dfs.core.windows.net/sales/run=r-7/aggregate/',
+                '--curated_table', 'abfss://curated@acct.dfs.core.windows.net/{dataset}/',
+                '--curated_version', '17',
+                '--aggregate_table', 'abfss://results@acct.dfs.core.windows.net/sales/aggregate/',
                 '--aggregation_sql', 'SELECT region, SUM(amount) AS total FROM curated GROUP BY region;',
+                '--affected_keys', '',
+                '--affected_keys_path', 'abfss://results@acct.dfs.core.windows.net/{dataset}/aggregate/_refresh/{runId}.json',
+                '--affected_predicate', '',
                 '--summary_path', 'abfss://results@acct.dfs.core.windows.net/{dataset}/run={runId}/s.json'])
-            print(json.dumps(vars(a)))
+            print(json.dumps({k: v for k, v in vars(a).items() if k != 'keys'}))
             """;
 
         var (exit, output) = await Python("-c", Code, src);
 
         Assert.True(exit == 0, output);
-        Assert.Contains("\"curated_path\": \"abfss://curated@acct.dfs.core.windows.net/sales/run=r-7/\"", output);
+        Assert.Contains("\"curated_table\": \"abfss://curated@acct.dfs.core.windows.net/sales/\"", output);
+        Assert.Contains("\"curated_version\": 17", output);
+        Assert.Contains("\"affected_keys_path\": \"abfss://results@acct.dfs.core.windows.net/sales/aggregate/_refresh/r-7.json\"", output);
+        Assert.Contains("\"mode\": \"incremental\"", output);
         Assert.Contains("\"summary_path\": \"abfss://results@acct.dfs.core.windows.net/sales/run=r-7/s.json\"", output);
         Assert.Contains("\"aggregation_sql\": \"SELECT region, SUM(amount) AS total FROM curated GROUP BY region\"", output);
+    }
+
+    [Fact]
+    public async Task Aggregate_script_unit_tests_pass_without_spark()
+    {
+        var tests = Path.Combine(RepoRoot(), "databricks", "tests");
+
+        var (exit, output) = await Python("-B", "-m", "unittest", "discover", "-s", tests, "-v");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("OK", output);
+        Assert.DoesNotContain("pyspark", output, StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task<(int Exit, string Output)> Python(params string[] args)

@@ -254,4 +254,96 @@ public sealed class DatabricksJobsClientTests : IDisposable
         Assert.Equal(DatabricksRunOutcomeKind.Failed, outcome.Kind);
         Assert.Equal("CANCELED", outcome.State);
     }
+
+    [Theory]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.Both, "SUCCESS", DatabricksRunOutcomeKind.Succeeded, "SUCCESS")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.StatusOnly, "SUCCESS", DatabricksRunOutcomeKind.Succeeded, "SUCCESS")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.ClassicOnly, "SUCCESS", DatabricksRunOutcomeKind.Succeeded, "SUCCESS")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.Disagreeing, "SUCCESS", DatabricksRunOutcomeKind.Succeeded, "SUCCESS")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.Both, "FAILED", DatabricksRunOutcomeKind.Failed, "FAILED")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.StatusOnly, "FAILED", DatabricksRunOutcomeKind.Failed, "FAILED")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.ClassicOnly, "FAILED", DatabricksRunOutcomeKind.Failed, "FAILED")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.Disagreeing, "FAILED", DatabricksRunOutcomeKind.Failed, "FAILED")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.StatusOnly, "CANCELED", DatabricksRunOutcomeKind.Failed, "CANCELED")]
+    [InlineData(DatabricksJobsSimulator.RunsGetShape.StatusOnly, "MAXIMUM_CONCURRENT_RUNS_REACHED", DatabricksRunOutcomeKind.Failed, "MAXIMUM_CONCURRENT_RUNS_REACHED")]
+    public async Task Runs_get_prefers_status_and_still_reads_the_deprecated_state(
+        DatabricksJobsSimulator.RunsGetShape shape, string resultState, DatabricksRunOutcomeKind expected, string expectedState)
+    {
+        _sim.Shape = shape;
+        _sim.ResultState = resultState;
+        _sim.TerminalMessage = resultState == "SUCCESS" ? "" : "Task aggregate failed";
+        using var sp = TestSupport.Services(_sim);
+        var client = sp.GetRequiredService<DatabricksJobsClient>();
+        var started = await client.RunNowAsync(_sim.JobId, TestSupport.JobParameters("r-shape"), IdempotencyToken.FromRunId("r-shape"));
+
+        var seen = new List<DatabricksRunOutcomeKind>();
+        DatabricksRunOutcome outcome;
+        do
+        {
+            var state = await client.GetRunAsync(started.DatabricksRunId);
+            Assert.Equal(shape != DatabricksJobsSimulator.RunsGetShape.ClassicOnly, state.HasStatus);
+            outcome = DatabricksRunOutcome.From(state);
+            seen.Add(outcome.Kind);
+        }
+        while (!outcome.IsTerminal && seen.Count < 10);
+
+        // With the disagreeing shape the deprecated object still says RUNNING on the terminal poll: the status decides.
+        Assert.Equal([DatabricksRunOutcomeKind.Pending, DatabricksRunOutcomeKind.Running, expected], seen);
+        Assert.Equal(expectedState, outcome.State);
+        if (shape != DatabricksJobsSimulator.RunsGetShape.ClassicOnly)
+        {
+            Assert.NotNull(outcome.TerminationCode);
+            Assert.Equal(resultState == "SUCCESS" ? "SUCCESS" : "CLIENT_ERROR", outcome.TerminationType);
+        }
+
+        if (expected == DatabricksRunOutcomeKind.Failed && resultState != "CANCELED")
+        {
+            Assert.Equal("Task aggregate failed", outcome.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Queued_run_reports_queue_details_and_stays_pending()
+    {
+        _sim.QueuedPolls = 2;
+        _sim.Shape = DatabricksJobsSimulator.RunsGetShape.StatusOnly;
+        using var sp = TestSupport.Services(_sim);
+        var client = sp.GetRequiredService<DatabricksJobsClient>();
+        var started = await client.RunNowAsync(_sim.JobId, TestSupport.JobParameters("r-q"), IdempotencyToken.FromRunId("r-q"));
+
+        var state = await client.GetRunAsync(started.DatabricksRunId);
+        var outcome = DatabricksRunOutcome.From(state);
+
+        Assert.Equal(("QUEUED", "MAX_CONCURRENT_RUNS_REACHED"), (state.StatusState, state.QueueCode));
+        Assert.Equal(DatabricksRunOutcomeKind.Pending, outcome.Kind);
+        Assert.Equal("QUEUED", outcome.State);
+        Assert.StartsWith("queued: MAX_CONCURRENT_RUNS_REACHED: ", outcome.Message);
+
+        var (final, timedOut) = await TestSupport.PollAsync(client, started.DatabricksRunId, DatabricksPollSchedule.Default with { Min = TimeSpan.FromMilliseconds(5), Max = TimeSpan.FromMilliseconds(5) }, TimeSpan.FromSeconds(5));
+        Assert.False(timedOut);
+        Assert.Equal(DatabricksRunOutcomeKind.Succeeded, final.Kind);
+        Assert.Equal(["QUEUED", "QUEUED", "PENDING", "RUNNING", "TERMINATED"], _sim.Run(started.DatabricksRunId).Observed);
+    }
+
+    [Fact]
+    public async Task Terminated_status_without_termination_details_keeps_polling_until_they_arrive()
+    {
+        _sim.Shape = DatabricksJobsSimulator.RunsGetShape.StatusOnly;
+        _sim.TerminatedWithoutDetailsPolls = 2;
+        _sim.ResultState = "FAILED";
+        _sim.TerminationCode = "STORAGE_ACCESS_ERROR";
+        _sim.TerminalMessage = "403 on abfss://curated@acct";
+        using var sp = TestSupport.Services(_sim);
+        var client = sp.GetRequiredService<DatabricksJobsClient>();
+        var started = await client.RunNowAsync(_sim.JobId, TestSupport.JobParameters("r-td"), IdempotencyToken.FromRunId("r-td"));
+
+        var (outcome, timedOut) = await TestSupport.PollAsync(client, started.DatabricksRunId, DatabricksPollSchedule.Default with { Min = TimeSpan.FromMilliseconds(5), Max = TimeSpan.FromMilliseconds(5) }, TimeSpan.FromSeconds(5));
+
+        Assert.False(timedOut);
+        Assert.Equal(["PENDING", "RUNNING", "TERMINATED-NO-DETAILS", "TERMINATED-NO-DETAILS", "TERMINATED"], _sim.Run(started.DatabricksRunId).Observed);
+        Assert.Equal(DatabricksRunOutcomeKind.Failed, outcome.Kind);
+        Assert.Equal("FAILED", outcome.State); // the code mapped to the manifests' vocabulary
+        Assert.Equal("STORAGE_ACCESS_ERROR", outcome.TerminationCode);
+        Assert.Equal("403 on abfss://curated@acct", outcome.Message);
+    }
 }

@@ -18,9 +18,11 @@ namespace Tributary.Orchestrations.Tests.Databricks;
 /// A stateful local stand-in for the Databricks Jobs API 2.2 and the workspace OAuth token endpoint, on WireMock.Net.
 /// <list type="bullet">
 /// <item><c>POST /api/2.2/jobs/run-now</c>: creates a run (run_id, number_in_job); the same idempotency_token returns the same run.</item>
-/// <item><c>GET /api/2.2/jobs/runs/get?run_id=</c>: PENDING for <see cref="PendingPolls"/> polls, RUNNING for <see cref="RunningPolls"/>,
-/// then <see cref="TerminalLifeCycleState"/> with <see cref="ResultState"/> (never, with <see cref="NeverFinish"/>); classic
-/// <c>state</c> and 2.2 <c>status</c> objects.</item>
+/// <item><c>GET /api/2.2/jobs/runs/get?run_id=</c>: QUEUED (with <c>queue_details</c>) for <see cref="QueuedPolls"/> polls,
+/// PENDING for <see cref="PendingPolls"/>, RUNNING for <see cref="RunningPolls"/>, then <see cref="TerminalLifeCycleState"/>
+/// with <see cref="ResultState"/> (never, with <see cref="NeverFinish"/>). <see cref="Shape"/> chooses the objects answered:
+/// the 2.2 <c>status</c> and the deprecated <c>state</c> (default), only one of them, or both disagreeing (the classic one
+/// lagging a poll behind, as a stale projection would).</item>
 /// <item><c>POST /api/2.2/jobs/runs/cancel</c>: the run becomes TERMINATED/CANCELED.</item>
 /// <item><c>POST /oidc/v1/token</c>: client-credentials grant with HTTP Basic; issues tokens living <see cref="TokenLifetimeSeconds"/>.</item>
 /// <item><see cref="OnSucceeded"/>: the job's work, run once when a run first reaches TERMINATED/SUCCESS (before that poll is answered);
@@ -80,6 +82,20 @@ public sealed class DatabricksJobsSimulator : IDisposable
     public string? TerminalMessage { get; set; }
 
     public bool NeverFinish { get; set; }
+
+    /// <summary>Polls answered QUEUED (with <c>status.queue_details</c>) before PENDING.</summary>
+    public int QueuedPolls { get; set; }
+
+    public string QueueCode { get; set; } = "MAX_CONCURRENT_RUNS_REACHED";
+
+    /// <summary>Which state objects runs/get answers.</summary>
+    public RunsGetShape Shape { get; set; } = RunsGetShape.Both;
+
+    /// <summary><c>status.termination_details.code</c> of a terminal run; null: derived from <see cref="ResultState"/>.</summary>
+    public string? TerminationCode { get; set; }
+
+    /// <summary>Fault: the first N terminal polls answer <c>status.state</c> TERMINATED without <c>termination_details</c>.</summary>
+    public int TerminatedWithoutDetailsPolls { get; set; }
 
     /// <summary>What the job does when it succeeds (e.g. write results from its parameters); null: nothing.</summary>
     public Func<SimRun, Task>? OnSucceeded { get; set; }
@@ -211,24 +227,37 @@ public sealed class DatabricksJobsSimulator : IDisposable
         string lifeCycle;
         string? result = null;
         string message2;
+        int poll;
         lock (run)
         {
-            var poll = run.Polls++;
+            poll = run.Polls++;
             if (run.Cancelled)
             {
                 (lifeCycle, result, message2) = ("TERMINATED", "CANCELED", "Run cancelled by the user.");
             }
-            else if (poll < PendingPolls)
+            else if (poll < QueuedPolls)
+            {
+                (lifeCycle, message2) = ("QUEUED", "Queued: the job has reached max_concurrent_runs");
+            }
+            else if (poll < QueuedPolls + PendingPolls)
             {
                 (lifeCycle, message2) = ("PENDING", "Waiting for cluster");
             }
-            else if (NeverFinish || poll < PendingPolls + RunningPolls)
+            else if (NeverFinish || poll < QueuedPolls + PendingPolls + RunningPolls)
             {
                 (lifeCycle, message2) = ("RUNNING", "In run");
             }
             else
             {
                 (lifeCycle, result, message2) = (TerminalLifeCycleState, ResultState, TerminalMessage ?? "");
+            }
+
+            var terminalPoll = lifeCycle is "TERMINATED" or "SKIPPED" or "INTERNAL_ERROR";
+            if (terminalPoll && !run.Cancelled && run.TerminalPolls++ < TerminatedWithoutDetailsPolls)
+            {
+                // The status says TERMINATED but its details are not there yet: the client must keep polling.
+                run.Observed.Add("TERMINATED-NO-DETAILS");
+                return Json(HttpStatusCode.OK, RunJson(run, null, new JsonObject { ["state"] = "TERMINATED" }));
             }
 
             run.Observed.Add(lifeCycle);
@@ -258,25 +287,64 @@ public sealed class DatabricksJobsSimulator : IDisposable
 
         var terminal = lifeCycle is "TERMINATED" or "SKIPPED" or "INTERNAL_ERROR";
         var status = new JsonObject { ["state"] = terminal ? "TERMINATED" : lifeCycle };
+        if (lifeCycle == "QUEUED")
+        {
+            status["queue_details"] = new JsonObject { ["code"] = QueueCode, ["message"] = message2 };
+        }
+
         if (terminal)
         {
             status["termination_details"] = new JsonObject
             {
-                ["code"] = result == "CANCELED" ? "USER_CANCELED" : result == "SUCCESS" ? "SUCCESS" : lifeCycle == "INTERNAL_ERROR" ? "INTERNAL_ERROR" : "RUN_EXECUTION_ERROR",
+                ["code"] = TerminationCode is not null && result != "SUCCESS" && !run.Cancelled ? TerminationCode : CodeOf(lifeCycle, result),
                 ["type"] = result == "SUCCESS" ? "SUCCESS" : lifeCycle == "INTERNAL_ERROR" ? "INTERNAL_ERROR" : "CLIENT_ERROR",
                 ["message"] = message2,
             };
         }
 
-        return Json(HttpStatusCode.OK, new JsonObject
+        if (Shape == RunsGetShape.Disagreeing)
+        {
+            // The deprecated object lags one step behind the status (a stale projection): the status must win.
+            state = new JsonObject { ["life_cycle_state"] = terminal ? "RUNNING" : lifeCycle == "RUNNING" ? "PENDING" : lifeCycle, ["state_message"] = "stale" };
+        }
+
+        return Json(HttpStatusCode.OK, RunJson(
+            run,
+            Shape == RunsGetShape.StatusOnly ? null : state,
+            Shape == RunsGetShape.ClassicOnly ? null : status));
+    }
+
+    private static string CodeOf(string lifeCycle, string? result) => (lifeCycle, result) switch
+    {
+        (_, "SUCCESS") => "SUCCESS",
+        (_, "CANCELED") => "USER_CANCELED",
+        ("INTERNAL_ERROR", _) => "INTERNAL_ERROR",
+        ("SKIPPED", _) => "SKIPPED",
+        (_, "MAXIMUM_CONCURRENT_RUNS_REACHED") => "MAX_CONCURRENT_RUNS_EXCEEDED",
+        (_, "SUCCESS_WITH_FAILURES") => "SUCCESS_WITH_FAILURES",
+        _ => "RUN_EXECUTION_ERROR",
+    };
+
+    private JsonObject RunJson(SimRun run, JsonObject? state, JsonObject? status)
+    {
+        var body = new JsonObject
         {
             ["job_id"] = JobId,
             ["run_id"] = run.RunId,
             ["number_in_job"] = run.NumberInJob,
-            ["state"] = state,
-            ["status"] = status,
             ["run_page_url"] = $"{Url}/#job/{JobId}/run/{run.RunId}",
-        });
+        };
+        if (state is not null)
+        {
+            body["state"] = state;
+        }
+
+        if (status is not null)
+        {
+            body["status"] = status;
+        }
+
+        return body;
     }
 
     private IResponseMessage HandleRunsCancel(IRequestMessage message)
@@ -367,6 +435,21 @@ public sealed class DatabricksJobsSimulator : IDisposable
         return response;
     }
 
+    public enum RunsGetShape
+    {
+        /// <summary>Both the 2.2 <c>status</c> and the deprecated <c>state</c>, consistent.</summary>
+        Both,
+
+        /// <summary>Only <c>status</c> (the deprecated object dropped).</summary>
+        StatusOnly,
+
+        /// <summary>Only the deprecated <c>state</c> (an older API or proxy).</summary>
+        ClassicOnly,
+
+        /// <summary>Both, the deprecated one a step behind.</summary>
+        Disagreeing,
+    }
+
     private sealed record Fault(HttpStatusCode? Status, int? RetryAfterSeconds, TimeSpan? Delay, bool AfterProcessing);
 
     public sealed class SimRun(long runId, long numberInJob, string? idempotencyToken, IReadOnlyDictionary<string, string> parameters)
@@ -380,6 +463,8 @@ public sealed class DatabricksJobsSimulator : IDisposable
         public IReadOnlyDictionary<string, string> Parameters { get; } = parameters;
 
         public int Polls { get; set; }
+
+        public int TerminalPolls { get; set; }
 
         public bool Cancelled { get; set; }
 

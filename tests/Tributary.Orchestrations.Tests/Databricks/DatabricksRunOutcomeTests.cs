@@ -37,25 +37,49 @@ public sealed class DatabricksRunOutcomeTests
     }
 
     [Theory]
-    [InlineData("QUEUED", null, DatabricksRunOutcomeKind.Pending)]
-    [InlineData("WAITING", null, DatabricksRunOutcomeKind.Pending)]
-    [InlineData("RUNNING", null, DatabricksRunOutcomeKind.Running)]
-    [InlineData("TERMINATED", "SUCCESS", DatabricksRunOutcomeKind.Succeeded)]
-    [InlineData("TERMINATED", "RUN_EXECUTION_ERROR", DatabricksRunOutcomeKind.Failed)]
-    [InlineData("TERMINATED", "USER_CANCELED", DatabricksRunOutcomeKind.Failed)]
-    public void Jobs_2_2_status_is_used_when_classic_state_is_absent(string state, string? code, DatabricksRunOutcomeKind kind)
+    [InlineData("QUEUED", null, DatabricksRunOutcomeKind.Pending, "QUEUED", null)]
+    [InlineData("WAITING", null, DatabricksRunOutcomeKind.Pending, "WAITING", null)]
+    [InlineData("RUNNING", null, DatabricksRunOutcomeKind.Running, "RUNNING", "details")]
+    [InlineData("TERMINATED", "SUCCESS", DatabricksRunOutcomeKind.Succeeded, "SUCCESS", "details")]
+    [InlineData("TERMINATED", "RUN_EXECUTION_ERROR", DatabricksRunOutcomeKind.Failed, "FAILED", "details")]
+    [InlineData("TERMINATED", "USER_CANCELED", DatabricksRunOutcomeKind.Failed, "CANCELED", "details")]
+    public void Jobs_2_2_status_is_used_when_classic_state_is_absent(string state, string? code, DatabricksRunOutcomeKind kind, string expectedState, string? message)
     {
         var outcome = DatabricksRunOutcome.From(new DatabricksRunState(7, null, null, null, null, state, code, "CLIENT_ERROR", "details"));
 
         Assert.Equal(kind, outcome.Kind);
-        Assert.Equal(code ?? state, outcome.State);
-        Assert.Equal("details", outcome.Message);
+        Assert.Equal(expectedState, outcome.State);
+        Assert.Equal(code, outcome.TerminationCode);
+        Assert.Equal(message, outcome.Message);
+    }
+
+    [Theory]
+    [InlineData("TERMINATED", "SUCCESS", "RUNNING", null, DatabricksRunOutcomeKind.Succeeded, "SUCCESS")]
+    [InlineData("TERMINATED", "RUN_EXECUTION_ERROR", "TERMINATED", "SUCCESS", DatabricksRunOutcomeKind.Failed, "SUCCESS")]
+    [InlineData("TERMINATED", "RUN_EXECUTION_ERROR", null, null, DatabricksRunOutcomeKind.Failed, "FAILED")]
+    [InlineData("TERMINATED", "USER_CANCELED", null, null, DatabricksRunOutcomeKind.Failed, "CANCELED")]
+    [InlineData("TERMINATED", "CANCELED", null, null, DatabricksRunOutcomeKind.Failed, "CANCELED")]
+    [InlineData("TERMINATED", "MAX_CONCURRENT_RUNS_EXCEEDED", null, null, DatabricksRunOutcomeKind.Failed, "MAXIMUM_CONCURRENT_RUNS_REACHED")]
+    [InlineData("TERMINATED", "SUCCESS_WITH_FAILURES", null, null, DatabricksRunOutcomeKind.Failed, "SUCCESS_WITH_FAILURES")]
+    [InlineData("TERMINATED", "SKIPPED", null, null, DatabricksRunOutcomeKind.Failed, "SKIPPED")]
+    [InlineData("TERMINATED", null, "TERMINATED", "SUCCESS", DatabricksRunOutcomeKind.Running, "TERMINATED")]
+    [InlineData("RUNNING", null, "TERMINATED", "FAILED", DatabricksRunOutcomeKind.Running, "RUNNING")]
+    [InlineData("TERMINATING", null, null, null, DatabricksRunOutcomeKind.Running, "TERMINATING")]
+    [InlineData("BLOCKED", null, null, null, DatabricksRunOutcomeKind.Pending, "BLOCKED")]
+    public void Status_wins_over_the_deprecated_state(string status, string? code, string? classicLifeCycle, string? classicResult, DatabricksRunOutcomeKind kind, string state)
+    {
+        var outcome = DatabricksRunOutcome.From(new DatabricksRunState(7, classicLifeCycle, classicResult, "classic", null, status, code, "CLIENT_ERROR", null));
+
+        Assert.Equal(kind, outcome.Kind);
+        Assert.Equal(state, outcome.State);
+        Assert.Equal(code, outcome.TerminationCode);
+        Assert.Equal("classic", outcome.Message); // no termination message: the state message
     }
 
     [Fact]
     public void Outcome_round_trips_through_default_json_as_activity_output()
     {
-        var outcome = new DatabricksRunOutcome(DatabricksRunOutcomeKind.Failed, 9, "TIMEDOUT", "m", "u");
+        var outcome = new DatabricksRunOutcome(DatabricksRunOutcomeKind.Failed, 9, "TIMEDOUT", "m", "u", "CANCELED", "CLIENT_ERROR");
 
         var json = JsonSerializer.Serialize(outcome);
 

@@ -45,10 +45,14 @@ internal static class TestSupport
     {
         ["dataset"] = "sales",
         ["run_id"] = runId,
-        ["curated_path"] = $"abfss://curated@acct.dfs.core.windows.net/sales/run={runId}/",
-        ["results_path"] = $"abfss://results@acct.dfs.core.windows.net/sales/run={runId}/aggregate/",
-        ["summary_path"] = $"abfss://results@acct.dfs.core.windows.net/sales/run={runId}/databricks_summary.json",
+        ["curated_table"] = "abfss://curated@acct.dfs.core.windows.net/sales/",
+        ["curated_version"] = "7",
+        ["aggregate_table"] = "abfss://results@acct.dfs.core.windows.net/sales/aggregate/",
         ["aggregation_sql"] = "SELECT region, SUM(amount) AS total FROM curated GROUP BY region",
+        ["affected_keys"] = """{"columns":["region"],"keys":[["EU"]]}""",
+        ["affected_keys_path"] = "",
+        ["affected_predicate"] = "",
+        ["summary_path"] = $"abfss://results@acct.dfs.core.windows.net/sales/run={runId}/_databricks_summary.json",
     };
 
     /// <summary>What the orchestrator does, with wall-clock time instead of durable timers.</summary>

@@ -11,8 +11,10 @@ using Tributary.Orchestrations.Storage;
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 
 /// <summary>
-/// The real <see cref="IngestOrchestrator"/> and <see cref="PrepareDatabricksRunActivity"/> on the in-memory Durable Task
-/// engine; the storage and Databricks activities are doubles registered under their real names. One host per test class.
+/// The real <see cref="IngestOrchestrator"/> on the in-memory Durable Task engine, with the real job parameters
+/// (<see cref="DatabricksJobParameters.Build"/>, what <see cref="PrepareDatabricksRunActivity"/> sends, over the catalog's
+/// definition since there is no storage to freeze it in); the storage and Databricks activities are doubles registered
+/// under their real names. One host per test class.
 /// </summary>
 public sealed class DatabricksMonitorHost : IAsyncLifetime
 {
@@ -32,11 +34,15 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
             registry =>
             {
                 registry.AddOrchestrator<IngestOrchestrator>();
-                registry.AddActivity<PrepareDatabricksRunActivity>();
+                registry.AddActivityFunc<AggregationRequest, DatabricksAggregationPlan>(nameof(PrepareDatabricksRunActivity), (_, request) =>
+                {
+                    var (parameters, _) = DatabricksJobParameters.Build(request, Catalog.Get(request.Dataset).Aggregation, new DatabricksAggregationSettings(true, StorageRoot), null);
+                    return new DatabricksAggregationPlan(new StartDatabricksRunInput(request.RunId, parameters));
+                });
                 registry.AddActivityFunc<IngestRequest, RunPlan>(nameof(PlanRunActivity), (_, request) =>
-                    new RunPlan([new ChunkSpec(request.RunId, request.Dataset, 0, request.Inputs[0], "csv")], [], AggregationEngines.Databricks, 0.05));
+                    new RunPlan([.. request.Inputs.Select((input, i) => new ChunkSpec(request.RunId, request.Dataset, i, input, "csv"))], [], AggregationEngines.Databricks, 0.05));
                 registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), (_, chunk) =>
-                    new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-00000.parquet", null, 0.01));
+                    new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-{chunk.Index:D5}.parquet", null, 0.01));
                 registry.AddActivityFunc<StartDatabricksRunInput, StartDatabricksRunOutput>(nameof(StartDatabricksRunActivity), (_, input) => sim.Start(input));
                 registry.AddActivityFunc<EngineRunRecord, string>(nameof(RecordEngineRunActivity), (_, record) =>
                 {

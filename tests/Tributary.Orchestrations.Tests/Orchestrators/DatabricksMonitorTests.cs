@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 
@@ -38,11 +39,11 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
         var record = Assert.Single(Databricks.Records, r => r.RunId == runId);
         Assert.Equal(aggregation.EngineRunId, record.EngineRunId);
 
-        // Job parameters from the real prepare activity: the dataset's aggregation in Spark SQL, paths under the storage root.
+        // Job parameters from the real builder: the dataset's aggregation in Spark SQL, the tables under the storage root.
         var parameters = Databricks.Starts[runId].JobParameters;
         Assert.Equal(AggregationSqlCompiler.Compile(fixture.Catalog.Get("taxi").Aggregation, SqlDialect.Spark), parameters["aggregation_sql"]);
-        Assert.Equal($"abfss://curated@acct.dfs.core.windows.net/taxi/run={runId}/", parameters["curated_path"]);
-        Assert.Equal($"abfss://results@acct.dfs.core.windows.net/taxi/run={runId}/aggregate/", parameters["results_path"]);
+        Assert.Equal("abfss://curated@acct.dfs.core.windows.net/taxi/", parameters["curated_table"]);
+        Assert.Equal("abfss://results@acct.dfs.core.windows.net/taxi/aggregate/", parameters["aggregate_table"]);
         Assert.Equal($"abfss://results@acct.dfs.core.windows.net/taxi/run={runId}/_databricks_summary.json", parameters["summary_path"]);
         Assert.Equal(runId, parameters["run_id"]);
         Assert.Equal("taxi", parameters["dataset"]);
@@ -109,10 +110,26 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
         Assert.Equal(3, Databricks.Polls(Databricks.RunIds.Single(r => r.Value == runId).Key));
     }
 
-    private async Task<RunManifest> RunAsync(string runId)
+    [Fact]
+    public async Task A_batch_window_run_over_many_inputs_starts_one_Databricks_run()
+    {
+        const string runId = "dbx-batch";
+        Databricks.Terminal[runId] = ("TERMINATED", "SUCCESS", "");
+        var inputs = Enumerable.Range(0, 5).Select(i => new BlobReference("incoming", $"taxi/burst/{i}.csv", $"\"0x{i}\"", 100)).ToList();
+
+        var manifest = await RunAsync(runId, new IngestRequest(runId, DatabricksMonitorHost.Dataset, inputs));
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Single(Databricks.RunIds, r => r.Value == runId);
+        Assert.Equal(runId, Databricks.Starts[runId].JobParameters["run_id"]);
+    }
+
+    private Task<RunManifest> RunAsync(string runId) => RunAsync(runId, DatabricksMonitorHost.Request(runId));
+
+    private async Task<RunManifest> RunAsync(string runId, IngestRequest request)
     {
         var client = fixture.Host.Client;
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(Orchestrations.Runs.IngestOrchestrator), DatabricksMonitorHost.Request(runId),
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(Orchestrations.Runs.IngestOrchestrator), request,
             new StartOrchestrationOptions(runId));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var metadata = await client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, timeout.Token);

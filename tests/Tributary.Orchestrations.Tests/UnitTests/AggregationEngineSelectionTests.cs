@@ -59,8 +59,9 @@ public sealed class AggregationEngineSelectionTests
     {
         var catalog = new DatasetCatalog(Path.Combine(DatabricksMonitorHost.RepoRoot(), "datasets"));
         // Storage is never reached: the engine's absence is the first thing checked.
-        var definitions = new FrozenDefinitions(catalog, new BlobStore(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true")));
-        var prepare = new PrepareDatabricksRunActivity(definitions, DatabricksAggregationSettings.Disabled);
+        var store = new BlobStore(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true"));
+        var definitions = new FrozenDefinitions(catalog, store);
+        var prepare = new PrepareDatabricksRunActivity(definitions, DatabricksAggregationSettings.Disabled, new UnknownAffectedGroups(), store);
 
         var plan = await prepare.RunAsync(new FakeActivityContext(nameof(PrepareDatabricksRunActivity)), new AggregationRequest("r1", "taxi", ["curated/taxi/run=r1/part-00000.parquet"]));
 
