@@ -16,6 +16,7 @@ public static class FunctionNames
     public const string GetRun = "GetRun";
     public const string ListRuns = "ListRuns";
     public const string CancelRun = "CancelRun";
+    public const string GetDataset = "GetDataset";
     public const string BackfillRequest = "BackfillRequest";
     public const string SealBatchWindows = "SealBatchWindows";
 }

@@ -4,6 +4,7 @@ using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Orchestrations;
 
@@ -24,6 +25,7 @@ public static class TributaryTasks
         typeof(GetDatabricksRunActivity),
         typeof(CancelDatabricksRunActivity),
         typeof(CollectDatabricksResultActivity),
+        typeof(CommitTableActivity),
         typeof(CommitRunActivity),
         typeof(ListBackfillPageActivity),
     ];

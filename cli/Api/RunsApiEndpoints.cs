@@ -33,6 +33,10 @@ public static class RunsApiEndpoints
             .WithName("GetRun").WithSummary("A run's (or a backfill's) status, progress and manifest.")
             .Produces<RunStatusResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
 
+        api.MapGet("/datasets/{dataset}", async (string dataset, IRunsApi runs, CancellationToken ct) => ToHttp(await runs.GetDatasetAsync(dataset, ct)))
+            .WithName("GetDataset").WithSummary("A dataset's curated table (version, rows, files) and the aggregate's last refresh.")
+            .Produces<DatasetStatusResponse>().ProducesProblem(401).ProducesProblem(404);
+
         api.MapGet("/runs", async (string? dataset, string? status, string? top, string? continuation, IRunsApi runs, CancellationToken ct) =>
             {
                 int? count = null;

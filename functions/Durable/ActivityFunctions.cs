@@ -4,6 +4,7 @@ using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Functions.Durable;
 
@@ -53,6 +54,10 @@ public static class ActivityFunctions
     [Function(nameof(CollectDatabricksResultActivity))]
     public static Task<AggregationOutcome> CollectDatabricksResult([ActivityTrigger] CollectDatabricksResultInput input, FunctionContext context) =>
         CoreActivity.RunAsync<CollectDatabricksResultActivity, CollectDatabricksResultInput, AggregationOutcome>(context, input);
+
+    [Function(nameof(CommitTableActivity))]
+    public static Task<TableCommit> CommitTable([ActivityTrigger] CommitTableRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<CommitTableActivity, CommitTableRequest, TableCommit>(context, request);
 
     [Function(nameof(ListBackfillPageActivity))]
     public static Task<BackfillPage> ListBackfillPage([ActivityTrigger] BackfillPageRequest page, FunctionContext context) =>

@@ -60,6 +60,13 @@ public sealed class RunsHttpFunctions(IRunsApiFactory apis)
         [DurableClient] DurableTaskClient client) =>
         await RespondAsync(request, await apis.Create(client).GetRunAsync(runId, request.FunctionContext.CancellationToken));
 
+    [Function(FunctionNames.GetDataset)]
+    public async Task<HttpResponseData> GetDataset(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets/{dataset}")] HttpRequestData request,
+        string dataset,
+        [DurableClient] DurableTaskClient client) =>
+        await RespondAsync(request, await apis.Create(client).GetDatasetAsync(dataset, request.FunctionContext.CancellationToken));
+
     [Function(FunctionNames.ListRuns)]
     public async Task<HttpResponseData> ListRuns(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequestData request,

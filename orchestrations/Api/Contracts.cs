@@ -17,3 +17,12 @@ public sealed record RunStatusResponse(string RunId, string Dataset, RunStatus S
 
 /// <summary>GET /api/runs?dataset=&amp;status=&amp;top=&amp;continuation=.</summary>
 public sealed record RunListResponse(IReadOnlyList<RunSummary> Runs, string? Continuation);
+
+/// <summary>
+/// GET /api/datasets/{dataset}: the curated table now (version null and no rows before the first successful run) and
+/// the aggregate's last refresh (null before the first).
+/// </summary>
+public sealed record DatasetStatusResponse(string Dataset, long? CuratedVersion, long Rows, int Files, DatasetRefresh? LastRefresh);
+
+/// <summary>The aggregate table's latest commit: its own version, when, and the curated version it reflects (from its commitInfo).</summary>
+public sealed record DatasetRefresh(long AggregateVersion, DateTimeOffset At, long? CuratedVersion);

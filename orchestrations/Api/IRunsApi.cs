@@ -23,6 +23,9 @@ public interface IRunsApi
     /// <summary>POST /api/runs/{runId}/cancel.</summary>
     Task<ApiResult<RunStatusResponse>> CancelRunAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>GET /api/datasets/{dataset}: the curated table's current version, rows and files, and the aggregate's last refresh.</summary>
+    Task<ApiResult<DatasetStatusResponse>> GetDatasetAsync(string dataset, CancellationToken cancellationToken = default);
+
     /// <summary>A message from backfill-requests (already parsed and validated).</summary>
     Task<ApiResult<RunAccepted>> StartBackfillAsync(BackfillRequest request, CancellationToken cancellationToken = default);
 }

@@ -11,6 +11,8 @@ using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
+using Tributary.Orchestrations.Tables.Delta;
 
 namespace Tributary.Orchestrations.Api;
 
@@ -27,6 +29,7 @@ public sealed class RunsApi(
     BlobStore store,
     RunCommitter committer,
     IEngineRunCanceller engineCanceller,
+    DatasetTables tables,
     PipelineOptions options,
     ILogger<RunsApi> logger) : IRunsApi
 {
@@ -227,6 +230,31 @@ public sealed class RunsApi(
         var dataset = progress?.Dataset ?? instance.ReadInputAs<BackfillState>()?.Request.Dataset ?? "";
         return new RunStatusResponse(id, dataset, StatusOf(instance), null, null, progress);
     }
+
+    public async Task<ApiResult<DatasetStatusResponse>> GetDatasetAsync(string dataset, CancellationToken cancellationToken = default)
+    {
+        if (DatasetProblem(dataset) is { } problem)
+        {
+            return problem;
+        }
+
+        var curated = await DeltaLog.ReadSnapshotAsync(tables.Curated(dataset), cancellationToken: cancellationToken);
+        var rows = curated?.ActiveFiles.Values.Sum(add => add.NumRecords ?? 0) ?? 0;
+
+        // The refresh records the curated version it reflects in its commitInfo (curatedVersion).
+        var latest = (await DeltaLog.ReadHistoryAsync(tables.Aggregate(dataset), limit: 1, cancellationToken)).MaxBy(h => h.Version);
+        var refresh = latest is null ? null : new DatasetRefresh(latest.Version, latest.Timestamp, CuratedVersionOf(latest));
+        return ApiResult<DatasetStatusResponse>.Ok(new DatasetStatusResponse(dataset, curated?.Version, rows, curated?.ActiveFiles.Count ?? 0, refresh));
+    }
+
+    private static long? CuratedVersionOf(DeltaHistoryEntry refresh) => refresh.Field("curatedVersion") is { } value
+        ? value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+            JsonValueKind.String when long.TryParse(value.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        }
+        : null;
 
     private ApiProblem? DatasetProblem(string dataset)
     {

@@ -56,7 +56,8 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        Execute(connection, $"SET threads = {threads}; SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)}; SET preserve_insertion_order = true;");
+        // TimeZone UTC: curated timestamps are UTC instants, so the cast to TIMESTAMPTZ at the write must not shift them.
+        Execute(connection, $"SET threads = {threads}; SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)}; SET preserve_insertion_order = true; SET TimeZone = 'UTC';");
 
         try
         {
@@ -181,7 +182,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             long written;
             try
             {
-                written = Execute(connection, $"COPY (SELECT {FastColumns(schema, fileColumns)} FROM {FastSource(fastRead, fileColumns, dataset)} UNION ALL {validRows}) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+                written = Execute(connection, $"COPY ({AsStored(schema, $"SELECT {FastColumns(schema, fileColumns)} FROM {FastSource(fastRead, fileColumns, dataset)} UNION ALL {validRows}")}) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
             }
             catch (DbException ex)
             {
@@ -195,7 +196,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         }
         else
         {
-            curated = Execute(connection, $"COPY ({validRows}) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+            curated = Execute(connection, $"COPY ({AsStored(schema, validRows)}) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
         }
 
         Execute(connection, "DROP TABLE validated");
@@ -299,7 +300,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         var curatedRawIsText = Describe(connection, $"SELECT {rawColumns} FROM {source}", type: true).All(t => t == "VARCHAR");
         var typed = string.Join(", ", schema.Select(c =>
             $"{(curatedRawIsText ? ValidationSqlBuilder.TypedExpression(c, RawColumn(c), rawIsText: true) : ParsedColumn(c))} AS {Identifier(c.Name)}"));
-        var curated = Execute(connection, $"COPY (SELECT {typed} FROM ({rows}) WHERE __valid) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+        var curated = Execute(connection, $"COPY ({AsStored(schema, $"SELECT {typed} FROM ({rows}) WHERE __valid")}) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
 
         long rejected = 0;
         using (var command = connection.CreateCommand())
@@ -324,6 +325,16 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
 
         return new ChunkOutcome(curated + rejected, curated, rejected);
     }
+
+    /// <summary>
+    /// The curated columns as the Parquet part stores them for the Delta table: a timestamp (a UTC instant) becomes
+    /// TIMESTAMPTZ, which DuckDB writes as INT64 micros with isAdjustedToUTC=true, Spark's (protocol 1/2) <c>timestamp</c>;
+    /// a plain TIMESTAMP would be written as not adjusted and read as <c>timestamp_ntz</c>. Decimals and dates keep their types.
+    /// </summary>
+    private static string AsStored(IReadOnlyList<ColumnSpec> schema, string query) =>
+        $"SELECT {string.Join(", ", schema.Select(c => ColumnType.Parse(c.Type).Kind == "timestamp"
+            ? $"CAST({Identifier(c.Name)} AS TIMESTAMPTZ) AS {Identifier(c.Name)}"
+            : Identifier(c.Name)))} FROM ({query})";
 
     /// <summary>
     /// The rows of <paramref name="rawQuery"/> (which names each schema column's raw value <see cref="RawColumn"/>) with

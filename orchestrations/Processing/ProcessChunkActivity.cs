@@ -4,6 +4,7 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables.Delta;
 
 namespace Tributary.Orchestrations.Processing;
 
@@ -59,7 +60,11 @@ public sealed class ProcessChunkActivity(
             return Result(chunk, outcome, null, quarantined.QuarantinePath, clock);
         }
 
-        await store.UploadFileAsync(BlobContainers.Curated, curatedName, work.File("curated.parquet"));
+        // The Delta stats are read from the local file: the commit then needs no download of any part.
+        var curatedFile = work.File("curated.parquet");
+        var stats = await DeltaFileStats.ComputeAsync(curatedFile);
+        var bytes = new FileInfo(curatedFile).Length;
+        await store.UploadFileAsync(BlobContainers.Curated, curatedName, curatedFile);
         if (outcome.RowsRejected > 0)
         {
             await store.UploadFileAsync(BlobContainers.Rejected, rejectedName, work.File("rejected.jsonl"));
@@ -77,7 +82,7 @@ public sealed class ProcessChunkActivity(
             outcome,
             $"{BlobContainers.Curated}/{curatedName}",
             outcome.RowsRejected > 0 ? $"{BlobContainers.Rejected}/{rejectedName}" : null,
-            clock);
+            clock) with { CuratedBytes = bytes, CuratedStats = stats.ToJson() };
     }
 
     /// <summary>

@@ -1,12 +1,13 @@
 using Microsoft.DurableTask;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
-/// One run: plan the chunks, fan out processing (bounded), fan in the stats, aggregate, then commit the
-/// manifest last. Deterministic: time comes from the context, all I/O from activities.
+/// One run: plan the chunks, fan out processing (bounded), fan in the stats, commit a succeeded run to the dataset's
+/// curated table (one Delta commit), aggregate, then commit the manifest last. Failed and canceled runs commit nothing to the table. Deterministic: time comes from the context, all I/O from activities.
 /// </summary>
 public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunManifest>
 {
@@ -23,6 +24,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         var chunks = new List<ChunkResult>();
         var quarantined = new List<QuarantinedFile>();
         AggregationOutcome? aggregation = null;
+        TableCommit? table = null;
         RunStatus status;
         string? error = null;
 
@@ -41,10 +43,17 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             (status, error) = Verdict(plan, chunks, totals);
             if (status == RunStatus.Succeeded)
             {
+                // The run's one commit to the dataset table comes first: the aggregate refreshes to the version it made.
+                (table, error) = await CommitTableAsync(context, request, plan, chunks);
+                status = table is null ? RunStatus.Failed : status;
+            }
+
+            if (status == RunStatus.Succeeded)
+            {
                 var aggregating = new RunProgress("aggregating", chunks.Count, chunks.Count);
                 context.SetCustomStatus(aggregating);
                 var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
-                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts, plan.DefinitionHash), aggregating);
+                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts, plan.DefinitionHash, table!.Version), aggregating);
                 aggregatedAt = context.CurrentUtcDateTime;
                 if (aggregation.State != AggregationState.Succeeded)
                 {
@@ -73,7 +82,8 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             Outputs(chunks, aggregation),
             new RunTimings(startedAt, processedAt, aggregatedAt, context.CurrentUtcDateTime),
             error,
-            definitionHash);
+            definitionHash,
+            table?.Summary);
 
         await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
         context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
@@ -108,6 +118,27 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         pack.Count == 1
             ? [await context.CallActivityAsync<ChunkResult>(nameof(ProcessChunkActivity), pack[0], ActivityRetry)]
             : await context.CallActivityAsync<IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), pack, ActivityRetry);
+
+    /// <summary>Commits the run's parts with rows to the curated table; a failed commit fails the run with its reason.</summary>
+    private static async Task<(TableCommit? Commit, string? Error)> CommitTableAsync(TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks)
+    {
+        context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
+        var parts = chunks
+            .Where(c => c.CuratedPath is not null && c.RowsCurated > 0)
+            .OrderBy(c => c.Index)
+            .Select(c => new TablePart(c.Index, c.Input, c.CuratedBytes ?? 0, c.CuratedStats))
+            .ToList();
+        try
+        {
+            var commit = await context.CallActivityAsync<TableCommit>(
+                nameof(CommitTableActivity), new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, parts), ActivityRetry);
+            return (commit, null);
+        }
+        catch (TaskFailedException ex)
+        {
+            return (null, $"committing the run to the curated table of '{request.Dataset}' failed: {ex.FailureDetails.ErrorMessage}");
+        }
+    }
 
     private static async Task<AggregationOutcome> AggregateAsync(TaskOrchestrationContext context, string engine, AggregationRequest request, RunProgress progress)
     {

@@ -2,11 +2,12 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>Decides the chunks of a run and quarantines whole files that cannot be processed.</summary>
-public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner planner, FileQuarantine quarantine, PipelineOptions options, ILogger<PlanRunActivity> logger)
+public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner planner, FileQuarantine quarantine, BlobStore store, PipelineOptions options, ILogger<PlanRunActivity> logger)
     : TaskActivity<IngestRequest, RunPlan>
 {
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request)
@@ -39,9 +40,16 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
             return new RunPlan([], all, "none", 0, problem);
         }
 
+        // Each input's Last-Modified, read once here: the table commit orders versions of one input name by it.
+        var inputs = new List<BlobReference>(request.Inputs.Count);
+        foreach (var input in request.Inputs)
+        {
+            inputs.Add(input with { LastModified = input.LastModified ?? await store.LastModifiedAsync(input) });
+        }
+
         var chunks = new List<ChunkSpec>();
         var quarantined = new List<QuarantinedFile>();
-        foreach (var input in request.Inputs)
+        foreach (var input in inputs)
         {
             var fileProblem = planner.ProblemOf(input, dataset);
             if (fileProblem is not null)
@@ -63,6 +71,6 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
         // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
         var engine = string.IsNullOrWhiteSpace(options.AggregationEngine) ? dataset.Aggregation.Engine : options.AggregationEngine.Trim().ToLowerInvariant();
         var packs = ChunkPacker.Pack(chunks, options.PackChunksBelowBytes, options.MaxChunksPerPack);
-        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash);
+        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash, Inputs: inputs);
     }
 }

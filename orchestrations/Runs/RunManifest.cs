@@ -1,6 +1,7 @@
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Orchestrations.Runs;
 
@@ -8,6 +9,7 @@ namespace Tributary.Orchestrations.Runs;
 /// The commit point of a run: written last to results/{dataset}/run={runId}/_manifest.json.
 /// A run without a manifest is not done.
 /// </summary>
+/// <param name="Table">The run's commit to the dataset's curated table; null for runs that did not succeed (they commit nothing).</param>
 public sealed record RunManifest(
     string RunId,
     string Dataset,
@@ -21,7 +23,8 @@ public sealed record RunManifest(
     IReadOnlyList<string> Outputs,
     RunTimings Timings,
     string? Error,
-    string? DefinitionHash = null);
+    string? DefinitionHash = null,
+    TableVersion? Table = null);
 
 public sealed record RunTotals(long RowsRead, long RowsCurated, long RowsRejected, int FilesQuarantined)
 {

@@ -1,4 +1,5 @@
 using Tributary.Orchestrations.Processing;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Runs;
 
@@ -6,6 +7,7 @@ namespace Tributary.Orchestrations.Runs;
 /// What the planner decided for a run: the chunks to process, whole files it quarantined, and the
 /// dataset settings the orchestrator needs (it reads no definitions itself: that is I/O).
 /// </summary>
+/// <param name="Inputs">The run's inputs with their Last-Modified, as the table commit needs them.</param>
 public sealed record RunPlan(
     IReadOnlyList<ChunkSpec> Chunks,
     IReadOnlyList<QuarantinedFile> QuarantinedFiles,
@@ -13,7 +15,8 @@ public sealed record RunPlan(
     double FailureTolerance,
     string? Problem = null,
     IReadOnlyList<IReadOnlyList<int>>? Packs = null,
-    string? DefinitionHash = null)
+    string? DefinitionHash = null,
+    IReadOnlyList<BlobReference>? Inputs = null)
 {
     /// <summary>
     /// The chunk indexes each processing activity takes: small chunks share one activity, because on this engine

@@ -53,6 +53,23 @@ public sealed class BlobStore(BlobServiceClient service)
         }
     }
 
+    /// <summary>
+    /// Last-Modified of exactly this blob version; null when it was overwritten or deleted since (the newer version
+    /// has its own run, and this one cannot be read anyway).
+    /// </summary>
+    public async Task<DateTimeOffset?> LastModifiedAsync(BlobReference input, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var properties = await Blob(input.Container, input.Name).GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(input.ETag) }, cancellationToken);
+            return properties.Value.LastModified;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A read-only stream over one blob version that fetches it range by range (<paramref name="bufferSize"/> bytes per request).</summary>
     public async Task<Stream> OpenReadAsync(BlobReference input, int bufferSize = 4 << 20, CancellationToken cancellationToken = default)
     {

@@ -56,7 +56,7 @@ public class InvariantTests
     [MemberData(nameof(RenderedOverlays.All), MemberType = typeof(RenderedOverlays))]
     public void Worker_disables_the_http_functions_and_http_loads_only_them(string overlay)
     {
-        string[] http = ["RerunRun", "ReprocessDataset", "GetRun", "ListRuns", "CancelRun"];
+        string[] http = ["RerunRun", "ReprocessDataset", "GetRun", "ListRuns", "CancelRun", "GetDataset"];
         var render = RenderedOverlays.Get(overlay);
         var workerEnv = render.Deployment("tributary-worker").Spec.Template.Spec.Containers.Single().Env;
         var httpEnv = render.Deployment("tributary-http").Spec.Template.Spec.Containers.Single().Env;

@@ -23,6 +23,9 @@ public static class TaxiOracle
 
     public static long TotalRows(string file) => Scalar($"SELECT count(*) FROM {Source(file)}");
 
+    /// <summary>Sum of the valid rows' trip ids: with the count, a checksum of which rows a table holds.</summary>
+    public static long ValidIdSum(string file) => Scalar($"SELECT CAST(coalesce(sum(CAST(trip_id AS BIGINT)), 0) AS BIGINT) FROM {Source(file)} WHERE {ValidRow}");
+
     public static long ValidRows(string file) => Scalar($"SELECT count(*) FROM {Source(file)} WHERE {ValidRow}");
 
     /// <summary>(day, payment type) → (trips, total fare) over the valid rows, days in UTC.</summary>
@@ -63,6 +66,23 @@ public static class TaxiOracle
 
     public static long ParquetRows(IEnumerable<string> files) =>
         Scalar($"SELECT count(*) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}])");
+
+    /// <summary>(rows, distinct trip ids, sum of trip ids) of Parquet files: what a table holds.</summary>
+    public static (long Rows, long DistinctIds, long IdSum) ParquetIds(IEnumerable<string> files)
+    {
+        var list = files.ToList();
+        if (list.Count == 0)
+        {
+            return (0, 0, 0);
+        }
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*), count(DISTINCT trip_id), CAST(coalesce(sum(trip_id), 0) AS BIGINT) FROM read_parquet([{string.Join(", ", list.Select(f => $"'{f}'"))}])";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     public static long DistinctTripIds(IEnumerable<string> files) =>
         Scalar($"SELECT count(DISTINCT trip_id) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}])");

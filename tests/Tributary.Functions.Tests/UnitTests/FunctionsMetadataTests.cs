@@ -21,6 +21,7 @@ public sealed class FunctionsMetadataTests
         { FunctionNames.GetRun, "get", "runs/{runId}" },
         { FunctionNames.ListRuns, "get", "runs" },
         { FunctionNames.CancelRun, "post", "runs/{runId}/cancel" },
+        { FunctionNames.GetDataset, "get", "datasets/{dataset}" },
     };
 
     [Fact]
@@ -29,7 +30,7 @@ public sealed class FunctionsMetadataTests
         string[] triggers =
         [
             FunctionNames.IncomingBlob, FunctionNames.IncomingBlobEventGrid, FunctionNames.RerunRun, FunctionNames.ReprocessDataset,
-            FunctionNames.GetRun, FunctionNames.ListRuns, FunctionNames.CancelRun, FunctionNames.BackfillRequest,
+            FunctionNames.GetRun, FunctionNames.ListRuns, FunctionNames.CancelRun, FunctionNames.GetDataset, FunctionNames.BackfillRequest,
             FunctionNames.SealBatchWindows,
         ];
         var expected = triggers.Concat(TributaryTasks.Orchestrators.Concat(TributaryTasks.Activities).Select(t => t.Name)).Order();

@@ -82,5 +82,7 @@ public sealed class RunsApiRegistrationTests
         public Task<ApiResult<RunStatusResponse>> CancelRunAsync(string runId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<ApiResult<RunAccepted>> StartBackfillAsync(BackfillRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<ApiResult<DatasetStatusResponse>> GetDatasetAsync(string dataset, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Testing;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Tables;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
@@ -26,8 +27,11 @@ public sealed class IngestOrchestratorTests
         Assert.Equal(6, manifest.Chunks.Count);
         Assert.Equal(1, activities.MaxConcurrentChunks);
         Assert.Equal(new RunTotals(600, 594, 6, 0), manifest.Totals);
-        Assert.Equal(["plan", .. Enumerable.Repeat("chunk", 6), "aggregate", "commit"], activities.Calls);
+        Assert.Equal(["plan", .. Enumerable.Repeat("chunk", 6), "table", "aggregate", "commit"], activities.Calls);
         Assert.Equal(Enumerable.Range(0, 6).Select(i => $"curated/p{i}"), activities.AggregatedParts);
+        Assert.Equal(Enumerable.Range(0, 6), Assert.Single(activities.TableCommits).Parts.Select(p => p.ChunkIndex));
+        Assert.Equal(7, activities.AggregatedVersion);
+        Assert.Equal(new TableVersion(7, 6, 0), manifest.Table);
         Assert.Equal(manifest.Totals, Assert.Single(activities.Committed).Totals);
     }
 
@@ -39,7 +43,7 @@ public sealed class IngestOrchestratorTests
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
         Assert.Equal(Enumerable.Range(0, 6), manifest.Chunks.Select(c => c.Index));
-        Assert.Equal(["plan", "pack", "chunk", "pack", "aggregate", "commit"], activities.Calls);
+        Assert.Equal(["plan", "pack", "chunk", "pack", "table", "aggregate", "commit"], activities.Calls);
         Assert.Equal(new RunTotals(600, 594, 6, 0), manifest.Totals);
     }
 
@@ -52,6 +56,8 @@ public sealed class IngestOrchestratorTests
         Assert.Equal(RunStatus.Failed, manifest.Status);
         Assert.Contains("above the dataset's tolerance", manifest.Error);
         Assert.DoesNotContain("aggregate", activities.Calls);
+        Assert.DoesNotContain("table", activities.Calls);
+        Assert.Null(manifest.Table);
         Assert.Equal("commit", activities.Calls[^1]);
         Assert.Equal(40, manifest.Totals.RowsRejected);
     }
@@ -65,6 +71,20 @@ public sealed class IngestOrchestratorTests
         Assert.Equal(RunStatus.Failed, manifest.Status);
         Assert.Contains(nameof(ProcessChunkActivity), manifest.Error);
         Assert.Contains("disk on fire", manifest.Error);
+        Assert.Single(activities.Committed);
+    }
+
+    [Fact]
+    public async Task A_failed_table_commit_fails_the_run_before_aggregating_with_its_reason()
+    {
+        var activities = new RecordingActivities(chunks: 2, tableFails: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Failed, manifest.Status);
+        Assert.Contains("committing the run to the curated table of 'taxi' failed", manifest.Error);
+        Assert.Contains("columns fare", manifest.Error);
+        Assert.DoesNotContain("aggregate", activities.Calls);
+        Assert.Null(manifest.Table);
         Assert.Single(activities.Committed);
     }
 
@@ -96,7 +116,7 @@ public sealed class IngestOrchestratorTests
     }
 
     private sealed class RecordingActivities(
-        int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null)
+        int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null, bool tableFails = false)
     {
         private readonly ConcurrentQueue<string> calls = new();
         private int inFlight;
@@ -105,6 +125,8 @@ public sealed class IngestOrchestratorTests
         public int MaxConcurrentChunks { get; private set; }
         public List<string> AggregatedParts { get; private set; } = [];
         public ConcurrentBag<RunManifest> Committed { get; } = [];
+        public ConcurrentBag<CommitTableRequest> TableCommits { get; } = [];
+        public long? AggregatedVersion { get; private set; }
 
         public void Register(DurableTaskRegistry registry)
         {
@@ -140,7 +162,19 @@ public sealed class IngestOrchestratorTests
             {
                 calls.Enqueue("aggregate");
                 AggregatedParts = [.. request.CuratedParts];
+                AggregatedVersion = request.CuratedVersion;
                 return new AggregationOutcome("duckdb", null, null, 3, ["results/a"], AggregationState.Succeeded);
+            });
+            registry.AddActivityFunc<CommitTableRequest, TableCommit>(nameof(CommitTableActivity), (_, request) =>
+            {
+                calls.Enqueue("table");
+                if (tableFails)
+                {
+                    throw new TableSchemaException("taxi", ["fare"], ["column 'fare' is missing"]);
+                }
+
+                TableCommits.Add(request);
+                return new TableCommit(7, request.Parts.Count, 0, false, 0, 1, []);
             });
             registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
             {

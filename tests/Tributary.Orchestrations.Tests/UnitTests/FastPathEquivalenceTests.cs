@@ -103,7 +103,7 @@ public sealed class FastPathEquivalenceTests : IDisposable
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"""SELECT CAST("at" AS VARCHAR), "zone", CAST("day" AS VARCHAR), CAST(fare AS VARCHAR) FROM read_parquet('{result.Curated}') ORDER BY id""";
+        command.CommandText = $"""SET TimeZone = 'UTC'; SELECT CAST(CAST("at" AS TIMESTAMP) AS VARCHAR), "zone", CAST("day" AS VARCHAR), CAST(fare AS VARCHAR) FROM read_parquet('{result.Curated}') ORDER BY id""";
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
         Assert.Equal(("2024-06-01 16:00:00", "Astoria", "2024-06-01", "12.50"), (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
