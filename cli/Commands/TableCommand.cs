@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Spectre.Console;
@@ -42,8 +43,8 @@ public static class TableCommand
             var table = new Table().AddColumns("version", "time (UTC)", "operation", "run", "files added", "files removed", "rows added");
             foreach (var row in rows)
             {
-                table.AddRow(row.Version.ToString(), row.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape(row.Operation ?? ""),
-                    Markup.Escape(row.RunId ?? ""), row.FilesAdded.ToString(), row.FilesRemoved.ToString(), row.RowsAdded?.ToString("N0") ?? "");
+                table.AddRow(row.Version.ToString(CultureInfo.InvariantCulture), row.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(row.Operation ?? ""),
+                    Markup.Escape(row.RunId ?? ""), row.FilesAdded.ToString(CultureInfo.InvariantCulture), row.FilesRemoved.ToString(CultureInfo.InvariantCulture), row.RowsAdded?.ToString("N0", CultureInfo.InvariantCulture) ?? "");
             }
 
             AnsiConsole.Write(table);

@@ -244,7 +244,7 @@ public sealed class RunsApi(
         // The refresh records the curated version it reflects in its commitInfo (curatedVersion).
         var latest = (await DeltaLog.ReadHistoryAsync(tables.Aggregate(dataset), limit: 1, cancellationToken)).MaxBy(h => h.Version);
         var refresh = latest is null ? null : new DatasetRefresh(latest.Version, latest.Timestamp, CuratedVersionOf(latest));
-        return ApiResult<DatasetStatusResponse>.Ok(new DatasetStatusResponse(dataset, curated?.Version, rows, curated?.ActiveFiles.Count ?? 0, refresh));
+        return ApiResult.Ok(new DatasetStatusResponse(dataset, curated?.Version, rows, curated?.ActiveFiles.Count ?? 0, refresh));
     }
 
     private static long? CuratedVersionOf(DeltaHistoryEntry refresh) => refresh.Field("curatedVersion") is { } value

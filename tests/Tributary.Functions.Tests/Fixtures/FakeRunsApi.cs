@@ -42,7 +42,7 @@ public sealed class FakeRunsApi : IRunsApi, IRunsApiFactory
 
     public Task<ApiResult<RunStatusResponse>> CancelRunAsync(string runId, CancellationToken cancellationToken = default) => Record(Status, nameof(CancelRunAsync), runId);
 
-    public ApiResult<DatasetStatusResponse> Dataset { get; set; } = ApiResult<DatasetStatusResponse>.Ok(new DatasetStatusResponse("taxi", 3, 100, 2, null));
+    public ApiResult<DatasetStatusResponse> Dataset { get; set; } = ApiResult.Ok(new DatasetStatusResponse("taxi", 3, 100, 2, null));
 
     public Task<ApiResult<DatasetStatusResponse>> GetDatasetAsync(string dataset, CancellationToken cancellationToken = default) => Record(Dataset, nameof(GetDatasetAsync), dataset);
 

@@ -62,7 +62,7 @@ public sealed class CuratedParquetTypesTests : IDisposable
         Assert.Equal(new DateTime(2024, 6, 1, 12, 0, 0), Micros(curated, "plain_at"));
     }
 
-    private void WriteInput(string path, string format)
+    private static void WriteInput(string path, string format)
     {
         switch (format)
         {
