@@ -9,6 +9,8 @@ var root = new RootCommand("Tributary: files land in storage, durable parallel p
     RunsCommand.Create(),
     RerunCommand.Create(),
     BackfillCommand.Create(),
+    QueryCommand.Create(),
+    AggregateCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -95,6 +95,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DatasetTables>();
         services.AddSingleton<TableFileCache>();
         services.AddSingleton<AggregateRefresher>();
+        services.AddSingleton<DatasetQuery>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();

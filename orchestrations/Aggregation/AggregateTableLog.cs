@@ -48,6 +48,24 @@ public static class AggregateTableLog
         return null;
     }
 
+    /// <summary>
+    /// For time travel: the newest aggregate version that reflects curated version <paramref name="curatedVersion"/> or
+    /// an older one, with the curated version it reflects; null when no refresh is that old.
+    /// </summary>
+    public static async Task<(long AggregateVersion, long CuratedVersion)?> AsOfCuratedVersionAsync(IDeltaStore aggregate, long curatedVersion, CancellationToken cancellationToken = default)
+    {
+        (long, long)? found = null;
+        foreach (var entry in await DeltaLog.ReadHistoryAsync(aggregate, cancellationToken: cancellationToken))
+        {
+            if (entry.Field(CuratedVersionField) is { ValueKind: JsonValueKind.Number } value && value.GetInt64() <= curatedVersion)
+            {
+                found = (entry.Version, value.GetInt64());
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>First 16 bytes of the SHA-256 of what the spec computes (groups and measures, not the engine), in hex.</summary>
     public static string SpecHash(AggregationSpec spec) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { spec.GroupBy, spec.Measures })))[..16]);
