@@ -9,7 +9,8 @@ namespace Tributary.Orchestrations.Tables;
 /// <summary>
 /// Local copies of Delta data files, one per (table, path, size) for the life of the process. A committed data file is
 /// never rewritten in place (a new version is a new path), so a copy taken once stays right: refreshes and queries
-/// download each part once instead of once per call.
+/// download each part once instead of once per call. Processes on one machine share the folder: a copy is moved into
+/// place whole, and its name is a hash of (table, path, size). Nothing is evicted yet: the folder grows with the tables read.
 /// </summary>
 public sealed class TableFileCache
 {
@@ -18,7 +19,7 @@ public sealed class TableFileCache
     private readonly ConditionalWeakTable<IDeltaStore, string> storeIds = new();
 
     public TableFileCache(PipelineOptions options)
-        : this(Path.Combine(options.WorkDirectory, $"table-cache-{Environment.ProcessId}"))
+        : this(Path.Combine(options.WorkDirectory, "table-cache"))
     {
     }
 
