@@ -113,6 +113,39 @@ public sealed class AggregateTableTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains("not 99", badVersion.Error);
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Aggregate_full_recomputes_everything_from_the_current_definition()
+    {
+        var (tables, curated) = await NewDatasetAsync("shop");
+        await curated.CommitRunAsync(("a.csv", CuratedTestTable.Rows(1, 150)));
+        await curated.CommitRunAsync(("b.csv", CuratedTestTable.Rows(2, 90)));
+        Directory.CreateDirectory(Path.Combine(work, "datasets"));
+        await File.WriteAllTextAsync(Path.Combine(work, "datasets", "shop.json"), JsonSerializer.Serialize(new
+        {
+            name = "shop",
+            schema = new
+            {
+                columns = CuratedTestTable.Schema.Fields.Select(f => new { name = f.Name, type = f.Type switch { "integer" => "int", var t => t } }),
+            },
+            aggregation = CuratedTestTable.Spec,
+        }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
+
+        var full = await TributaryAsync("aggregate", "shop", "--full");
+        var again = await TributaryAsync("aggregate", "shop", "--full");
+        var unknown = await TributaryAsync("aggregate", "nothing-here", "--full");
+
+        Assert.True(full.ExitCode == 0, full.Error);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("reflects curated version 1", again.Output);
+        Assert.Equal(AggregateOracle.Expected(curated.ActiveRows), await AggregateOracle.ActualAsync(tables.Aggregate("shop"), work));
+        var history = await DeltaLog.ReadHistoryAsync(tables.Aggregate("shop"));
+        Assert.Equal(["full", "full"], history.Select(h => h.CommitInfo!.OperationParameters["mode"]));
+        Assert.Single((await DeltaLog.ReadSnapshotAsync(tables.Aggregate("shop")))!.ActiveFiles);
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("unknown dataset 'nothing-here'", unknown.Error);
+    }
+
     private async Task<(int ExitCode, string Output, string Error)> TributaryAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -124,6 +157,7 @@ public sealed class AggregateTableTests(AzuriteFixture azurite) : IClassFixture<
 
         start.Environment["TRIBUTARY_STORAGE"] = azurite.ConnectionString;
         start.Environment["Tributary__WorkDirectory"] = Path.Combine(work, "cli");
+        start.Environment["Tributary__DatasetsPath"] = Path.Combine(work, "datasets");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
