@@ -23,17 +23,30 @@ internal sealed class AggregateRecompute(DuckDBConnection connection, Aggregatio
         return ScalarInt64(connection, $"SELECT count(*) FROM {Result}");
     }
 
+    /// <summary>Loads the distinct group keys of <paramref name="changedFiles"/> (see <see cref="AffectedGroups"/>); their count.</summary>
+    public long LoadAffected(IReadOnlyList<string> changedFiles)
+    {
+        AffectedGroups.Load(connection, spec, changedFiles);
+        return ScalarInt64(connection, $"SELECT count(*) FROM {AffectedGroups.Table}");
+    }
+
     /// <summary>
-    /// The groups keyed in <paramref name="changedFiles"/>, recomputed from every curated row of those groups, plus the
-    /// unaffected rows of the aggregate files that hold an affected key. Returns the affected group count and the
-    /// aggregate files (local paths) replaced; a vanished group simply has no recomputed row.
+    /// The curated files that may hold rows of an affected group, by their stats: for each key, the group expression of
+    /// the file's min and max bounds the keys it can produce (date_trunc never decreases). A file without usable stats
+    /// for a key column is kept. Call after <see cref="LoadAffected"/>.
     /// </summary>
-    public (long Groups, IReadOnlyList<string> Replaced) Incremental(
-        IReadOnlyList<string> curatedFiles, DeltaSchema curatedSchema, IReadOnlyList<string> changedFiles, IReadOnlyList<string> aggregateFiles, int compactAbove)
+    public IReadOnlyList<int> CandidateFiles(IReadOnlyList<DeltaAdd> files, DeltaSchema curatedSchema) =>
+        CuratedFileStats.Candidates(connection, spec, files, curatedSchema);
+
+    /// <summary>
+    /// The affected groups (after <see cref="LoadAffected"/>) recomputed from every curated row of those groups
+    /// (<paramref name="curatedFiles"/> must hold all of them), plus the unaffected rows of the aggregate files that hold
+    /// an affected key. Returns those aggregate files (local paths): they are replaced. A vanished group simply has no
+    /// recomputed row.
+    /// </summary>
+    public IReadOnlyList<string> Incremental(IReadOnlyList<string> curatedFiles, DeltaSchema curatedSchema, IReadOnlyList<string> aggregateFiles, int compactAbove)
     {
         CreateCurated(curatedFiles, curatedSchema);
-        AffectedGroups.Load(connection, spec, changedFiles);
-        var groups = ScalarInt64(connection, $"SELECT count(*) FROM {AffectedGroups.Table}");
         var rowKeys = spec.GroupBy.Select(g => AggregationSqlCompiler.GroupExpression(g, SqlDialect.DuckDb));
         Execute(connection, $"CREATE OR REPLACE TEMP VIEW curated_affected AS SELECT * FROM {AggregationSqlCompiler.SourceRelation} WHERE {AffectedGroups.MatchSql(rowKeys)}");
         Normalized("recomputed", AggregationSqlCompiler.Compile(spec, SqlDialect.DuckDb, "curated_affected"));
@@ -61,7 +74,7 @@ internal sealed class AggregateRecompute(DuckDBConnection connection, Aggregatio
             ? ""
             : $" UNION ALL BY NAME SELECT * FROM read_parquet({List(replaced)}) WHERE NOT {AffectedGroups.MatchSql(aggregateKeys)}";
         Execute(connection, $"CREATE OR REPLACE TEMP TABLE {Result} AS SELECT * FROM recomputed{kept}");
-        return (groups, replaced);
+        return replaced;
     }
 
     /// <summary>The Delta schema of <see cref="Result"/>, whose column types are already ones Delta names.</summary>

@@ -7,4 +7,5 @@ namespace Tributary.Orchestrations.Aggregation;
 /// <param name="Committed">False when the aggregate already reflected the version (or newer) and nothing was written.</param>
 /// <param name="Full">Every group was recomputed (first refresh, spec change, gap in the curated log, or asked for).</param>
 /// <param name="Attempts">Tries, each after a concurrent refresh moved the aggregate on.</param>
-public sealed record AggregateRefreshResult(long AggregateVersion, long CuratedVersion, long GroupsRefreshed, bool Committed, bool Full, int Attempts);
+/// <param name="CuratedFilesRead">Curated files the last try read (the others were skipped by their stats).</param>
+public sealed record AggregateRefreshResult(long AggregateVersion, long CuratedVersion, long GroupsRefreshed, bool Committed, bool Full, int Attempts, int CuratedFilesRead);

@@ -80,7 +80,7 @@ public sealed class AggregateRefresher
         var reflected = await AggregateTableLog.ReflectedCuratedVersionAsync(aggregate, before, cancellationToken);
         if (!full && reflected >= curatedVersion)
         {
-            return new AggregateRefreshResult(before!.Version, reflected.Value, 0, false, false, attempt);
+            return new AggregateRefreshResult(before!.Version, reflected.Value, 0, false, false, attempt, 0);
         }
 
         var curatedSnapshot = await DeltaLog.ReadSnapshotAsync(curated, curatedVersion, cancellationToken)
@@ -89,22 +89,30 @@ public sealed class AggregateRefresher
         var sameSpec = before is not null && before.Metadata.Configuration.TryGetValue(AggregateTableLog.SpecHashKey, out var hash) && hash == specHash;
 
         using var work = new WorkDirectory(options.WorkDirectory, $"refresh-{curatedVersion}");
-        var curatedFiles = await cache.GetAllAsync(curated, curatedSnapshot.ActiveFiles.Values.Select(a => (a.StoragePath, a.Size)), cancellationToken);
         var changed = full || !sameSpec ? null : await AffectedGroups.ChangedLocalFilesAsync(curated, reflected, curatedVersion, cache, cancellationToken);
         var activeAggregates = before?.ActiveFiles.Values.ToList() ?? [];
+        var activeCurated = curatedSnapshot.ActiveFiles.Values.ToList();
+        var curatedSchema = curatedSnapshot.Metadata.Schema;
 
         using var connection = DuckDbTables.Open(work.Path, options.DuckDbMemoryLimit);
         var recompute = new AggregateRecompute(connection, spec);
         var isFull = changed is null || (spec.GroupBy.Count == 0 && changed.Count > 0);
         long groups = 0;
+        var filesRead = 0;
         IReadOnlyList<DeltaAdd> replaced = [];
         var rewrite = isFull || changed!.Count > 0;
         if (!isFull && rewrite)
         {
+            groups = recompute.LoadAffected(changed!);
+
+            // Only the curated files whose stats allow an affected key are read.
+            var candidates = recompute.CandidateFiles(activeCurated, curatedSchema).Select(i => activeCurated[i]).ToList();
+            var curatedFiles = await cache.GetAllAsync(curated, candidates.Select(a => (a.StoragePath, a.Size)), cancellationToken);
             var localAggregates = await cache.GetAllAsync(aggregate, activeAggregates.Select(a => (a.StoragePath, a.Size)), cancellationToken);
-            var (affected, replacedLocal) = recompute.Incremental(curatedFiles, curatedSnapshot.Metadata.Schema, changed!, localAggregates, CompactAbove);
+            var replacedLocal = recompute.Incremental(curatedFiles, curatedSchema, localAggregates, CompactAbove);
             var byLocal = localAggregates.Zip(activeAggregates).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
-            (groups, replaced) = (affected, replacedLocal.Select(l => byLocal[l]).ToList());
+            replaced = replacedLocal.Select(l => byLocal[l]).ToList();
+            filesRead = candidates.Count;
 
             // A curated schema change that alters the aggregate's columns cannot be merged with the old rows.
             isFull = recompute.Schema().ToSchemaString() != before!.Metadata.SchemaString;
@@ -112,8 +120,10 @@ public sealed class AggregateRefresher
 
         if (isFull)
         {
-            groups = recompute.Full(curatedFiles, curatedSnapshot.Metadata.Schema);
+            var curatedFiles = await cache.GetAllAsync(curated, activeCurated.Select(a => (a.StoragePath, a.Size)), cancellationToken);
+            groups = recompute.Full(curatedFiles, curatedSchema);
             replaced = activeAggregates;
+            filesRead = curatedFiles.Count;
         }
 
         var adds = new List<DeltaAdd>();
@@ -180,10 +190,10 @@ public sealed class AggregateRefresher
                 await aggregate.DeleteAsync(add.StoragePath, cancellationToken);
             }
 
-            return result.AlreadyCommitted ? new AggregateRefreshResult(result.Version, curatedVersion, 0, false, false, attempt) : null;
+            return result.AlreadyCommitted ? new AggregateRefreshResult(result.Version, curatedVersion, 0, false, false, attempt, filesRead) : null;
         }
 
-        return new AggregateRefreshResult(result.Version, curatedVersion, groups, true, isFull, attempt);
+        return new AggregateRefreshResult(result.Version, curatedVersion, groups, true, isFull, attempt, filesRead);
     }
 
     private DatasetTables Tables => tables ?? throw new InvalidOperationException("this refresher was built without DatasetTables: pass the table stores");

@@ -191,7 +191,10 @@ public sealed class AggregateRefresherTests : IDisposable
         {
             // Each input lands on its own day, so every refresh adds groups without touching earlier files.
             var version = await curated.CommitRunAsync(($"day{i}.csv", CuratedTestTable.Rows(i + 1, 20, firstDay: i + 1, days: 1)));
-            await RefreshAsync(version);
+            var refresh = await RefreshAsync(version);
+
+            // The other days' files are skipped by their stats.
+            Assert.Equal(1, refresh.CuratedFilesRead);
             Assert.InRange((await DeltaLog.ReadSnapshotAsync(aggregate))!.ActiveFiles.Count, 1, AggregateRefresher.CompactAbove);
         }
 
