@@ -38,10 +38,9 @@ public static class AggregateTableLog
                 return null;
             }
 
-            var info = DeltaLogFile.Read(content).Select(a => a.CommitInfo).FirstOrDefault(c => c is not null);
-            if (info?.Fields is { } fields && fields.TryGetValue(CuratedVersionField, out var value) && value.ValueKind == JsonValueKind.Number)
+            if (CuratedVersionOf(DeltaLogFile.Read(content).Select(a => a.CommitInfo).FirstOrDefault(c => c is not null)) is { } reflected)
             {
-                return value.GetInt64();
+                return reflected;
             }
         }
 
@@ -57,13 +56,48 @@ public static class AggregateTableLog
         (long, long)? found = null;
         foreach (var entry in await DeltaLog.ReadHistoryAsync(aggregate, cancellationToken: cancellationToken))
         {
-            if (entry.Field(CuratedVersionField) is { ValueKind: JsonValueKind.Number } value && value.GetInt64() <= curatedVersion)
+            if (CuratedVersionOf(entry.CommitInfo) is { } reflected && reflected <= curatedVersion)
             {
-                found = (entry.Version, value.GetInt64());
+                found = (entry.Version, reflected);
             }
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The curated version a commit says it reflects: our <c>curatedVersion</c> field, or the same key inside Spark's
+    /// <c>userMetadata</c> string (a Spark writer sets it with the writer option <c>userMetadata</c> = <c>{"curatedVersion":N}</c>).
+    /// </summary>
+    public static long? CuratedVersionOf(DeltaCommitInfo? commitInfo)
+    {
+        if (commitInfo?.Fields is not { } fields)
+        {
+            return null;
+        }
+
+        if (fields.TryGetValue(CuratedVersionField, out var value) && value.ValueKind == JsonValueKind.Number)
+        {
+            return value.GetInt64();
+        }
+
+        if (fields.TryGetValue("userMetadata", out var user) && user.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(user.GetString()!);
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(CuratedVersionField, out var inner) && inner.TryGetInt64(out var version))
+                {
+                    return version;
+                }
+            }
+            catch (JsonException)
+            {
+                // Someone else's free text.
+            }
+        }
+
+        return null;
     }
 
     /// <summary>First 16 bytes of the SHA-256 of what the spec computes (groups and measures, not the engine), in hex.</summary>
