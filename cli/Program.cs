@@ -11,6 +11,8 @@ var root = new RootCommand("Tributary: files land in storage, durable parallel p
     BackfillCommand.Create(),
     TableCommand.Create(),
     VacuumCommand.Create(),
+    QueryCommand.Create(),
+    AggregateCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

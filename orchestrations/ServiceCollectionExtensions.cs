@@ -92,6 +92,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IntakeClaims>();
         services.AddSingleton<RunCommitter>();
         services.AddSingleton<DatasetTables>();
+        services.AddSingleton<TableFileCache>();
+        services.AddSingleton<AggregateRefresher>();
+        services.AddSingleton<DatasetQuery>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();

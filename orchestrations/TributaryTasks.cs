@@ -18,7 +18,7 @@ public static class TributaryTasks
         typeof(PlanRunActivity),
         typeof(ProcessChunkActivity),
         typeof(ProcessChunkPackActivity),
-        typeof(AggregateWithDuckDbActivity),
+        typeof(RefreshAggregateActivity),
         typeof(PrepareDatabricksRunActivity),
         typeof(StartDatabricksRunActivity),
         typeof(RecordEngineRunActivity),

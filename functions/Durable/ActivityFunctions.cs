@@ -27,9 +27,9 @@ public static class ActivityFunctions
     public static Task<IReadOnlyList<ChunkResult>> ProcessChunkPack([ActivityTrigger] IReadOnlyList<ChunkSpec> pack, FunctionContext context) =>
         CoreActivity.RunAsync<ProcessChunkPackActivity, IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(context, pack);
 
-    [Function(nameof(AggregateWithDuckDbActivity))]
-    public static Task<AggregationOutcome> AggregateWithDuckDb([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
-        CoreActivity.RunAsync<AggregateWithDuckDbActivity, AggregationRequest, AggregationOutcome>(context, request);
+    [Function(nameof(RefreshAggregateActivity))]
+    public static Task<AggregationOutcome> RefreshAggregate([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<RefreshAggregateActivity, AggregationRequest, AggregationOutcome>(context, request);
 
     [Function(nameof(PrepareDatabricksRunActivity))]
     public static Task<DatabricksAggregationPlan> PrepareDatabricksRun([ActivityTrigger] AggregationRequest request, FunctionContext context) =>

@@ -13,7 +13,10 @@ public static class AggregationSqlCompiler
 
     private static readonly HashSet<string> TruncUnits = ["year", "quarter", "month", "week", "day", "hour", "minute"];
 
-    public static string Compile(AggregationSpec spec, SqlDialect dialect)
+    public static string Compile(AggregationSpec spec, SqlDialect dialect) => Compile(spec, dialect, SourceRelation);
+
+    /// <summary>The same query over another relation (a refresh narrows <c>curated</c> to the affected groups' rows).</summary>
+    public static string Compile(AggregationSpec spec, SqlDialect dialect, string relation)
     {
         if (spec.Measures.Count == 0)
         {
@@ -32,7 +35,7 @@ public static class AggregationSqlCompiler
         }
 
         var sql = new StringBuilder();
-        sql.Append("SELECT ").AppendJoin(", ", select).Append(" FROM ").Append(SourceRelation);
+        sql.Append("SELECT ").AppendJoin(", ", select).Append(" FROM ").Append(relation);
         if (spec.GroupBy.Count > 0)
         {
             var ordinals = string.Join(", ", Enumerable.Range(1, spec.GroupBy.Count));
@@ -42,7 +45,8 @@ public static class AggregationSqlCompiler
         return sql.ToString();
     }
 
-    private static string GroupExpression(GroupBySpec key, SqlDialect dialect)
+    /// <summary>A group key's expression over the curated rows (a column, or date_trunc of one).</summary>
+    public static string GroupExpression(GroupBySpec key, SqlDialect dialect)
     {
         var column = Quote(key.Column, dialect);
         if (key.DateTrunc is null)
@@ -99,7 +103,7 @@ public static class AggregationSqlCompiler
             : $"quantile_cont({column}, {literal})";
     }
 
-    private static string Quote(string identifier, SqlDialect dialect) => dialect == SqlDialect.Spark
+    public static string Quote(string identifier, SqlDialect dialect) => dialect == SqlDialect.Spark
         ? $"`{identifier.Replace("`", "``", StringComparison.Ordinal)}`"
         : $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

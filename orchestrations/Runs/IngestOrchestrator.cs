@@ -144,7 +144,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
     {
         return engine switch
         {
-            AggregationEngines.DuckDb => await context.CallActivityAsync<AggregationOutcome>(nameof(AggregateWithDuckDbActivity), request, ActivityRetry),
+            AggregationEngines.DuckDb => await context.CallActivityAsync<AggregationOutcome>(nameof(RefreshAggregateActivity), request, ActivityRetry),
             AggregationEngines.Databricks => await DatabricksAggregation.RunAsync(context, request, progress),
             _ => new AggregationOutcome(engine, null, null, 0, [], AggregationState.Unavailable, $"unknown aggregation engine '{engine}': expected duckdb or databricks"),
         };

@@ -158,7 +158,7 @@ public sealed class IngestOrchestratorTests
                     ? new ChunkResult(chunk.Index, chunk.Input, null, null, 0, 0, 0, null, "rejected/files/x", 0.1, "not gzip")
                     : new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1);
             });
-            registry.AddActivityFunc<AggregationRequest, AggregationOutcome>(nameof(AggregateWithDuckDbActivity), (_, request) =>
+            registry.AddActivityFunc<AggregationRequest, AggregationOutcome>(nameof(RefreshAggregateActivity), (_, request) =>
             {
                 calls.Enqueue("aggregate");
                 AggregatedParts = [.. request.CuratedParts];
