@@ -59,16 +59,24 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
             return FilePlan.Quarantine("the file has no data records");
         }
 
-        if (layout.Chunks.Count == 1)
-        {
-            return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, format)], null);
-        }
-
-        var chunks = layout.Chunks.Select((c, i) => new ChunkSpec(
-            runId, dataset.Name, firstIndex + i, input, format, c.Offset, c.Length, c.FirstLine, c.FirstRecord,
-            c.Offset == 0 ? null : layout.Header, c.Records)).ToList();
-        return new FilePlan(chunks, null);
+        return new FilePlan(TextChunks(runId, dataset.Name, firstIndex, input, format, layout), null);
     }
+
+    /// <summary>The chunks of a planned text file: the whole file when it is one chunk, else its record-safe ranges.</summary>
+    public static IReadOnlyList<ChunkSpec> TextChunks(string runId, string dataset, int firstIndex, BlobReference input, string format, TextLayout layout) =>
+        layout.Chunks.Count == 1
+            ? [new ChunkSpec(runId, dataset, firstIndex, input, format)]
+            : layout.Chunks.Select((c, i) => new ChunkSpec(
+                runId, dataset, firstIndex + i, input, format, c.Offset, c.Length, c.FirstLine, c.FirstRecord,
+                c.Offset == 0 ? null : layout.Header, c.Records)).ToList();
+
+    /// <summary>The chunks of a Parquet file: the whole file when it is one chunk, else runs of row groups.</summary>
+    public static IReadOnlyList<ChunkSpec> ParquetChunks(string runId, string dataset, int firstIndex, BlobReference input, IReadOnlyList<IReadOnlyList<ParquetRowGroup>> parts) =>
+        parts.Count == 1
+            ? [new ChunkSpec(runId, dataset, firstIndex, input, DataFormats.Parquet)]
+            : parts.Select((p, i) => new ChunkSpec(
+                runId, dataset, firstIndex + i, input, DataFormats.Parquet, p[0].Id, p.Count,
+                FirstRecord: p[0].FirstRow + 1, Records: p.Sum(g => g.Rows))).ToList();
 
     private async Task<FilePlan> PlanParquetAsync(string runId, DatasetDefinition dataset, BlobReference input, int firstIndex, CancellationToken cancellationToken)
     {
@@ -96,40 +104,12 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
         }
 
         var parts = ParquetRowGroups.Chunk(groups, dataset.Input.ChunkSizeBytes);
-        if (parts.Count == 1)
-        {
-            return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, DataFormats.Parquet)], null);
-        }
-
-        var chunks = parts.Select((p, i) => new ChunkSpec(
-            runId, dataset.Name, firstIndex + i, input, DataFormats.Parquet, p[0].Id, p.Count,
-            FirstRecord: p[0].FirstRow + 1, Records: p.Sum(g => g.Rows))).ToList();
-        return new FilePlan(chunks, null);
+        return new FilePlan(ParquetChunks(runId, dataset.Name, firstIndex, input, parts), null);
     }
 
-    /// <summary>A local file of the blob's size holding only its magic and footer (sparse: no data is downloaded).</summary>
     private async Task<string?> StageFooterAsync(BlobReference input, string path, CancellationToken cancellationToken)
     {
-        if (input.Size < 12)
-        {
-            return "not a parquet file: too short";
-        }
-
         await using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite);
-        file.SetLength(input.Size);
-        await store.DownloadRangeIntoAsync(input, input.Size - 8, 8, file, cancellationToken);
-        var tail = new byte[8];
-        file.Position = input.Size - 8;
-        await file.ReadExactlyAsync(tail, cancellationToken);
-        var footer = ParquetRowGroups.FooterLength(tail);
-        if (footer < 8 || footer > input.Size - 4)
-        {
-            return "not a parquet file: no parquet footer at the end";
-        }
-
-        await store.DownloadRangeIntoAsync(input, input.Size - footer, footer, file, cancellationToken);
-        file.Position = 0;
-        await file.WriteAsync(ParquetRowGroups.Magic.ToArray(), cancellationToken);
-        return null;
+        return await ParquetStaging.StageFooterAsync(store, input, file, cancellationToken);
     }
 }

@@ -1,3 +1,5 @@
+using Tributary.Orchestrations.Datasets;
+
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>A chunk staged on local disk (already decompressed), ready for DuckDB.</summary>
@@ -15,4 +17,16 @@ public sealed record LocalChunk(
     long FirstLine = 1,
     long FirstRecord = 1,
     string? Header = null,
-    long? Rows = null);
+    long? Rows = null)
+{
+    /// <summary>A planned chunk staged at <paramref name="localPath"/>: a text chunk's range, or a Parquet file (sparse or whole).</summary>
+    public static LocalChunk Of(ChunkSpec chunk, string localPath) => new(
+        localPath,
+        chunk.Format,
+        chunk.Input.Name,
+        chunk.Format != DataFormats.Parquet ? chunk.Offset ?? 0 : 0,
+        chunk.FirstLine,
+        chunk.FirstRecord,
+        chunk.Header,
+        chunk.Offset is null ? null : chunk.Records);
+}

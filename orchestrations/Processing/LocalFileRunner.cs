@@ -1,5 +1,6 @@
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing.Text;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Processing;
 
@@ -25,27 +26,26 @@ public static class LocalFileRunner
         Directory.CreateDirectory(outputFolder);
         var format = DataFormats.FromFileName(path) ?? throw new ArgumentException($"unknown format: {path}");
         var target = targetBytes ?? dataset.Input.ChunkSizeBytes;
-        var chunks = new List<LocalChunk>();
-        var ranges = new Dictionary<int, (long Offset, long Length)>();
         var name = Path.GetFileName(path);
+
+        // The same chunk mapping as the planner's, over a local file instead of a blob.
+        var input = new BlobReference("local", name, "", new FileInfo(path).Length);
+        IReadOnlyList<ChunkSpec> specs;
+        var source = path;
         if (DataFormats.IsGzip(path))
         {
-            var plain = Path.Combine(outputFolder, "input-" + Path.GetFileNameWithoutExtension(path));
+            source = Path.Combine(outputFolder, "input-" + Path.GetFileNameWithoutExtension(path));
             await using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress))
-            await using (var file = File.Create(plain))
+            await using (var file = File.Create(source))
             {
                 await gzip.CopyToAsync(file);
             }
 
-            chunks.Add(new LocalChunk(plain, format, name));
+            specs = [new ChunkSpec("local", dataset.Name, 0, input, format)];
         }
         else if (format == DataFormats.Parquet)
         {
-            var groups = ParquetRowGroups.Read(path);
-            foreach (var part in ParquetRowGroups.Chunk(groups, target))
-            {
-                chunks.Add(new LocalChunk(path, format, name, FirstRecord: part[0].FirstRow + 1, Rows: part.Sum(g => g.Rows)));
-            }
+            specs = ChunkPlanner.ParquetChunks("local", dataset.Name, 0, input, ParquetRowGroups.Chunk(ParquetRowGroups.Read(path), target));
         }
         else
         {
@@ -55,14 +55,12 @@ public static class LocalFileRunner
                 layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, target);
             }
 
-            foreach (var text in layout.Chunks)
-            {
-                var local = Path.Combine(outputFolder, $"input-{chunks.Count:D5}.{format}");
-                ranges[chunks.Count] = (text.Offset, text.Length);
-                var header = text.Offset == 0 ? null : layout.Header;
-                chunks.Add(new LocalChunk(local, format, name, text.Offset, text.FirstLine, text.FirstRecord, header, layout.Chunks.Count == 1 ? null : text.Records));
-            }
+            specs = ChunkPlanner.TextChunks("local", dataset.Name, 0, input, format, layout);
         }
+
+        // Text chunks get a local copy of their range; Parquet and gzip chunks read the (decompressed) file itself.
+        var isRange = format != DataFormats.Parquet && !DataFormats.IsGzip(path);
+        var chunks = specs.Select((spec, i) => LocalChunk.Of(spec, isRange ? Path.Combine(outputFolder, $"input-{i:D5}.{format}") : source)).ToList();
 
         // Each chunk is staged just before it is processed, as the activity downloads it, and removed after.
         var processor = new DuckDbChunkProcessor(fastPath);
@@ -70,9 +68,9 @@ public static class LocalFileRunner
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelChunks };
         await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), options, async (i, cancellationToken) =>
         {
-            if (ranges.TryGetValue(i, out var range))
+            if (isRange)
             {
-                await CopyRangeAsync(path, range.Offset, range.Length, chunks[i].LocalPath);
+                await CopyRangeAsync(path, specs[i].Offset ?? 0, specs[i].Length ?? new FileInfo(path).Length, chunks[i].LocalPath);
             }
 
             var curated = Path.Combine(outputFolder, $"part-{i:D5}.parquet");
@@ -81,7 +79,7 @@ public static class LocalFileRunner
             var outcome = processor.Process(chunks[i], dataset, curated, rejected, work, memoryLimit, threadsPerChunk);
             runs[i] = new ChunkRun(i, chunks[i], outcome, curated, outcome.RowsRejected > 0 ? rejected : null);
             Directory.Delete(work, recursive: true);
-            if (chunks[i].LocalPath != path)
+            if (isRange)
             {
                 File.Delete(chunks[i].LocalPath);
             }

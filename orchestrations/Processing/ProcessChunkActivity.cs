@@ -32,18 +32,8 @@ public sealed class ProcessChunkActivity(
         var outcome = await StageAsync(chunk, local);
         if (outcome is null)
         {
-            var isText = chunk.Format != DataFormats.Parquet;
-            var localChunk = new LocalChunk(
-                local,
-                chunk.Format,
-                chunk.Input.Name,
-                isText ? chunk.Offset ?? 0 : 0,
-                chunk.FirstLine,
-                chunk.FirstRecord,
-                chunk.Header,
-                chunk.Offset is null ? null : chunk.Records);
             outcome = processor.Process(
-                localChunk,
+                LocalChunk.Of(chunk, local),
                 dataset,
                 work.File("curated.parquet"),
                 work.File("rejected.jsonl"),
@@ -117,25 +107,12 @@ public sealed class ProcessChunkActivity(
     {
         // The footer first (to learn where the chunk's row groups lie), then only those bytes.
         await using var file = new FileStream(local, FileMode.Create, FileAccess.ReadWrite);
-        file.SetLength(chunk.Input.Size);
-        await store.DownloadRangeIntoAsync(chunk.Input, chunk.Input.Size - 8, 8, file);
-        var tail = new byte[8];
-        file.Position = chunk.Input.Size - 8;
-        await file.ReadExactlyAsync(tail);
-        var footer = ParquetRowGroups.FooterLength(tail);
-        if (footer < 8 || footer > chunk.Input.Size - 4)
+        if (await ParquetStaging.StageFooterAsync(store, chunk.Input, file, CancellationToken.None) is { } problem)
         {
-            return ChunkOutcome.Unreadable("not a parquet file: no parquet footer at the end");
+            return ChunkOutcome.Unreadable(problem);
         }
 
-        await store.DownloadRangeIntoAsync(chunk.Input, chunk.Input.Size - footer, footer, file);
-        file.Position = 0;
-        await file.WriteAsync(ParquetRowGroups.Magic.ToArray());
-        await file.FlushAsync();
-
-        var groups = ParquetRowGroups.Read(local).Skip((int)chunk.Offset!.Value).Take((int)chunk.Length!.Value).ToList();
-        var start = groups.Min(g => g.Start);
-        await store.DownloadRangeIntoAsync(chunk.Input, start, groups.Max(g => g.End) - start, file);
+        await ParquetStaging.StageRowGroupsAsync(store, chunk.Input, local, file, chunk.Offset!.Value, chunk.Length!.Value, CancellationToken.None);
         return null;
     }
 
