@@ -14,6 +14,13 @@ namespace Tributary.Cli.Runtime;
 /// orchestration service, so orchestration state lives in the storage account and survives a crash.
 /// It serves one worker connection, so a process runs one sidecar.
 /// </summary>
+/// <remarks>
+/// Why this route, and what would replace it: the sidecar (<c>TaskHubGrpcServer</c>) comes from a preview testing
+/// package (Microsoft.DurableTask.InProcessTestHost). Microsoft supports the Durable Task SDKs in production only on
+/// the Durable Task Scheduler, whose packages are not served to us; the Functions deployment uses the supported
+/// Durable extension instead. This class is the one adapter to swap for a Durable Task Scheduler client when it
+/// can be used; the quirk tests (EngineQuirkTests) show what the route needs from its replacement.
+/// </remarks>
 public sealed class DurableSidecar : IAsyncDisposable
 {
     private readonly WebApplication app;
