@@ -50,8 +50,7 @@ public static class DemoCommand
     private static async Task<int> RunAsync(CliContext cli, int rowsPerFile, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        var root = ToolsLocator.FindToolsRoot();
-        var demoFolder = Path.Combine(ToolsLocator.StateFolder(root), "demo");
+        var demoFolder = Path.Combine(TributaryHome.Resolve(), "demo");
         var inputFolder = Path.Combine(demoFolder, "input");
         if (Directory.Exists(inputFolder))
         {
