@@ -97,7 +97,8 @@ public static class DemoCommand
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var manifests = new Dictionary<string, RunManifest>();
-        await AnsiConsole.Progress().AutoClear(true).StartAsync(async progress =>
+        // Progress updates in place on a terminal; off one (a script, CI) it stays quiet.
+        await AnsiConsole.Progress().AutoClear(true).AutoRefresh(CliOutput.IsTerminal).HideCompleted(!CliOutput.IsTerminal).StartAsync(async progress =>
         {
             var bar = progress.AddTask("runs completed", maxValue: runIds.Count);
             var waits = runIds.Select(async id =>

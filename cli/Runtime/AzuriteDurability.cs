@@ -38,6 +38,39 @@ public static class AzuriteDurability
         }
     }
 
+    /// <summary>
+    /// Waits until a queue message is on disk: the saved queue database names it and the queue extent database (its
+    /// text) was saved after it was sent.
+    /// </summary>
+    public static async Task<bool> WaitUntilMessagePersistedAsync(string dataFolder, string messageId, DateTime sentAtUtc, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var queueDb = Path.Combine(dataFolder, "__azurite_db_queue__.json");
+        var extentDb = Path.Combine(dataFolder, "__azurite_db_queue_extent__.json");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(extentDb) >= sentAtUtc && File.GetLastWriteTimeUtc(queueDb) >= sentAtUtc &&
+                    (await File.ReadAllTextAsync(queueDb, cancellationToken)).Contains(messageId, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                // Being replaced at this moment: look again.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
     /// <summary>True when the saved blob database holds each blob at its ETag and the saved extent database every extent it uses.</summary>
     public static bool IsPersisted(string dataFolder, IReadOnlyCollection<UploadedBlob> blobs)
     {

@@ -34,6 +34,9 @@ public static class StorageLayout
 
     public static string IntakeClaim(string runId) => $"intake/{runId}.json";
 
+    /// <summary>A backfill, written when it starts, so listings show backfills beside runs (in <see cref="BlobContainers.State"/>).</summary>
+    public static string BackfillRecord(string backfillId) => $"backfills/{backfillId}.json";
+
     /// <summary>Which run owns one blob version (create-if-absent: a version lands in one run only).</summary>
     public static string VersionClaim(string dataset, string versionHash) => $"versions/{dataset}/{versionHash}.json";
 
