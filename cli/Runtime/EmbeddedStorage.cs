@@ -201,12 +201,13 @@ public static class EmbeddedStorage
 
         await File.WriteAllTextAsync(log, "", cancellationToken);
 
-        // sh redirects Azurite's output to the log and its input from /dev/null (no pipe ties it to this process), and
-        // setsid puts it in a session of its own, so neither Ctrl+C in this terminal nor its closing reaches it.
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        // sh starts Azurite in the background and exits, so Azurite's parent becomes init: no kill of this command's
+        // process tree reaches it. setsid gives it a session of its own (no Ctrl+C or hang-up of this terminal), and
+        // its output goes to the log, its input from /dev/null: no pipe ties it to this process.
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true };
         var detach = File.Exists("/usr/bin/setsid") || File.Exists("/bin/setsid") ? "setsid" : "nohup";
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"exec {detach} \"$@\" >>\"$TRIBUTARY_AZURITE_LOG\" 2>&1 </dev/null");
+        start.ArgumentList.Add($"{detach} \"$@\" >>\"$TRIBUTARY_AZURITE_LOG\" 2>&1 </dev/null & echo $!");
         start.ArgumentList.Add("azurite");
         start.ArgumentList.Add("node");
         foreach (var arg in AzuriteServer.Arguments(entry, blobPort, queuePort, tablePort).Concat(["--location", dataFolder]))
@@ -216,20 +217,21 @@ public static class EmbeddedStorage
 
         start.Environment["TRIBUTARY_AZURITE_LOG"] = log;
         start.WorkingDirectory = dataFolder;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started; install Node.js.");
-        var pid = process.Id;
+        int pid;
+        using (var shell = Process.Start(start) ?? throw new InvalidOperationException("/bin/sh could not be started"))
+        {
+            var printed = await shell.StandardOutput.ReadToEndAsync(cancellationToken);
+            await shell.WaitForExitAsync(cancellationToken);
+            pid = int.Parse(printed.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         var ports = new Dictionary<string, int>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (ports.Count < 3)
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (!IsRunning(pid) || DateTime.UtcNow > deadline)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-
+                Signal(pid, Sigkill);
                 return null;
             }
 
@@ -289,12 +291,30 @@ public static class EmbeddedStorage
 
     private static void Signal(int pid, int signal) => _ = SysKill(pid, signal);
 
+    private static bool IsRunning(int pid)
+    {
+        if (Directory.Exists("/proc/self"))
+        {
+            return Directory.Exists($"/proc/{pid}") && !IsZombie(pid);
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static bool WaitForExit(int pid, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (!Directory.Exists($"/proc/{pid}") || IsZombie(pid))
+            if (!IsRunning(pid))
             {
                 return true;
             }
