@@ -15,7 +15,7 @@ public sealed class CliHome : IDisposable
     public CliHome()
     {
         StopOrphans();
-        Folder = Path.Combine(Root, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Folder = Path.Combine(Root, $"{System.Environment.ProcessId}-{Guid.NewGuid():N}");
         Work = Path.Combine(Folder, "work");
         Directory.CreateDirectory(Work);
     }
