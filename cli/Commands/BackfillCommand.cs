@@ -72,7 +72,7 @@ public static class BackfillCommand
         var sentAt = DateTime.UtcNow;
         var sent = await queue.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(body)), cli.Shutdown);
         if (storage.Embedded is { } embedded &&
-            !await Runtime.AzuriteDurability.WaitUntilMessagePersistedAsync(embedded.DataFolder, sent.Value.MessageId, sentAt.AddSeconds(-1), TimeSpan.FromSeconds(30), cli.Shutdown))
+            !await Runtime.AzuriteDurability.WaitUntilMessagePersistedAsync(embedded.DataFolder, queue, sent.Value.MessageId, sentAt, TimeSpan.FromSeconds(30), cli.Shutdown))
         {
             Console.Error.WriteLine("tributary: the embedded storage has not saved the message to disk within 30 s; it is lost if it is killed now.");
             return 1;

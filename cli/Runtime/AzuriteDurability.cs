@@ -39,10 +39,11 @@ public static class AzuriteDurability
     }
 
     /// <summary>
-    /// Waits until a queue message is on disk: the saved queue database names it and the queue extent database (its
-    /// text) was saved after it was sent.
+    /// Waits until a queue message is on disk (the saved queue database names it, and the queue extent database, with
+    /// its text, was saved after it was sent), or until it was consumed: a listener (serve) can take and delete it before
+    /// Azurite's next save, and then it is the consumer's to keep.
     /// </summary>
-    public static async Task<bool> WaitUntilMessagePersistedAsync(string dataFolder, string messageId, DateTime sentAtUtc, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<bool> WaitUntilMessagePersistedAsync(string dataFolder, Azure.Storage.Queues.QueueClient queue, string messageId, DateTime sentAtUtc, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var queueDb = Path.Combine(dataFolder, "__azurite_db_queue__.json");
         var extentDb = Path.Combine(dataFolder, "__azurite_db_queue_extent__.json");
@@ -51,7 +52,7 @@ public static class AzuriteDurability
         {
             try
             {
-                if (File.GetLastWriteTimeUtc(extentDb) >= sentAtUtc && File.GetLastWriteTimeUtc(queueDb) >= sentAtUtc &&
+                if (File.GetLastWriteTimeUtc(extentDb) >= sentAtUtc &&
                     (await File.ReadAllTextAsync(queueDb, cancellationToken)).Contains(messageId, StringComparison.Ordinal))
                 {
                     return true;
@@ -60,6 +61,11 @@ public static class AzuriteDurability
             catch (IOException)
             {
                 // Being replaced at this moment: look again.
+            }
+
+            if ((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0)
+            {
+                return true;
             }
 
             if (DateTime.UtcNow > deadline)
