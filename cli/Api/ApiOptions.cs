@@ -13,4 +13,10 @@ public sealed class ApiOptions
 
     /// <summary>Largest request body accepted; larger ones get 413.</summary>
     public long MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// How much of an oversized body is read (and dropped) after its 413 is sent, so the client finishes sending and
+    /// reads the answer; past this the connection is closed, and a client still sending may see a reset instead.
+    /// </summary>
+    public long MaxDrainBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -22,7 +22,13 @@ public static class RunsApiEndpoints
 
         api.MapPost("/datasets/{dataset}/reprocess", async (string dataset, HttpRequest request, IRunsApi runs, ApiOptions options, CancellationToken ct) =>
             {
-                var (body, problem) = await ReadBodyAsync<ReprocessRequest>(request, options.MaxBodyBytes, ct);
+                var (body, problem) = await ReadBodyAsync<ReprocessRequest>(request, options, ct);
+                if (problem?.Outcome == ApiOutcome.TooLarge)
+                {
+                    await RejectOversizedAsync(request, problem, options.MaxDrainBytes, ct);
+                    return Results.Empty;
+                }
+
                 return problem is not null ? ToHttp(problem) : ToHttp(await runs.ReprocessAsync(dataset, body ?? new ReprocessRequest(), ct));
             })
             .WithName("ReprocessDataset").WithSummary("Reprocess the dataset's blobs that match (a backfill started over HTTP).")
@@ -73,20 +79,50 @@ public static class RunsApiEndpoints
         extensions: problem.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = problem.Errors });
 
     /// <summary>
-    /// Reads what is left of an oversized body (Kestrel caps it), so the connection stays usable and the client reads
-    /// the 413 answer instead of a reset on its next request over the same connection.
+    /// A clean 413 for an oversized body, also when it is streamed (chunked, no Content-Length): the answer is sent and
+    /// flushed first, with Connection: close, then the rest of the body is read and dropped (up to a bound, within 30 s),
+    /// so the client gets to finish sending and read the answer; Kestrel then closes the connection with nothing unread,
+    /// which is a FIN, not a reset. A body past the bound is not read on: the connection is closed, as Kestrel's own
+    /// limit would.
     /// </summary>
-    private static async Task DrainAsync(Stream body, byte[] scratch, CancellationToken cancellationToken)
+    private static async Task RejectOversizedAsync(HttpRequest request, ApiProblem problem, long drainBytes, CancellationToken cancellationToken)
     {
-        while (await body.ReadAsync(scratch, cancellationToken) > 0)
+        var context = request.HttpContext;
+        context.Response.Headers.Connection = "close";
+        await ToHttp(problem).ExecuteAsync(context);
+        await context.Response.CompleteAsync();
+        if (request.ContentLength > drainBytes)
         {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var scratch = new byte[64 * 1024];
+        try
+        {
+            while (await request.Body.ReadAsync(scratch, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // Past the bound, too slow, or the client gave up: the connection is closed either way.
         }
     }
 
     /// <summary>Reads a JSON body within the size limit: 413 when over it, 400 with the parser's reason when malformed; no body is null.</summary>
-    private static async Task<(T? Body, ApiProblem? Problem)> ReadBodyAsync<T>(HttpRequest request, long limit, CancellationToken cancellationToken)
+    private static async Task<(T? Body, ApiProblem? Problem)> ReadBodyAsync<T>(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
         where T : class
     {
+        var limit = options.MaxBodyBytes;
+
+        // Kestrel's own cap for this request is the drain bound: the limit itself is enforced here, with an answer.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = Math.Max(limit + 1, options.MaxDrainBytes);
+        }
+
         var tooLarge = ApiProblem.TooLarge($"the request body is larger than {limit} bytes");
         var chunk = new byte[8192];
         using var buffer = new MemoryStream();
@@ -94,7 +130,6 @@ public static class RunsApiEndpoints
         {
             if (request.ContentLength > limit)
             {
-                await DrainAsync(request.Body, chunk, cancellationToken);
                 return (null, tooLarge);
             }
 
@@ -103,7 +138,6 @@ public static class RunsApiEndpoints
             {
                 if (buffer.Length + read > limit)
                 {
-                    await DrainAsync(request.Body, chunk, cancellationToken);
                     return (null, tooLarge);
                 }
 

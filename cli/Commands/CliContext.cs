@@ -12,6 +12,7 @@ public sealed class CliContext : IDisposable
     public CliContext(LogLevel logLevel, CancellationToken invocation)
     {
         Configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Tributary:DatasetsPath"] = Runtime.TributaryHome.DefaultDatasetsPath() })
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .Build();
@@ -77,7 +78,20 @@ public sealed class CliContext : IDisposable
 
     public CancellationToken Shutdown => shutdown.Token;
 
-    public static void Say(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+    /// <summary>Progress notes go to stderr, so stdout carries only a command's result (a table, JSON) for scripts.</summary>
+    public static void Say(string message)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine(message);
+        }
+        else
+        {
+            ErrorConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+        }
+    }
+
+    private static readonly IAnsiConsole ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     public void Dispose()
     {

@@ -52,8 +52,7 @@ public static class DemoCommand
     private static async Task<int> RunAsync(CliContext cli, int rowsPerFile, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        var root = ToolsLocator.FindToolsRoot();
-        var demoFolder = Path.Combine(ToolsLocator.StateFolder(root), "demo");
+        var demoFolder = Path.Combine(TributaryHome.Resolve(), "demo");
         var inputFolder = Path.Combine(demoFolder, "input");
         if (Directory.Exists(inputFolder))
         {
@@ -100,7 +99,8 @@ public static class DemoCommand
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var manifests = new Dictionary<string, RunManifest>();
-        await AnsiConsole.Progress().AutoClear(true).StartAsync(async progress =>
+        // Progress updates in place on a terminal; off one (a script, CI) it stays quiet.
+        await AnsiConsole.Progress().AutoClear(true).AutoRefresh(CliOutput.IsTerminal).HideCompleted(!CliOutput.IsTerminal).StartAsync(async progress =>
         {
             var bar = progress.AddTask("runs completed", maxValue: runIds.Count);
             var waits = runIds.Select(async id =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Azure.Storage.Blobs;
 using Tributary.Cli.Runtime;
+using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Cli.Commands;
@@ -27,16 +28,25 @@ public static class DropCommand
             await using var storage = await StorageConnection.OpenAsync(cli.Configuration, CliContext.Say, cli.Shutdown);
             var container = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
             await container.CreateIfNotExistsAsync(cancellationToken: cli.Shutdown);
+            var uploaded = new List<AzuriteDurability.UploadedBlob>();
             foreach (var file in files)
             {
                 var name = $"{parse.GetValue(dataset)}/{file.Name}";
                 var response = await container.GetBlobClient(name).UploadAsync(file.FullName, overwrite: true, cli.Shutdown);
-                Console.WriteLine($"{BlobContainers.Incoming}/{name}  etag {response.Value.ETag}");
+                uploaded.Add(new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, name, response.Value.ETag.ToString()));
+                Console.WriteLine($"{BlobContainers.Incoming}/{name}\t{RunIds.ForBlob(parse.GetValue(dataset)!, name, response.Value.ETag.ToString())}");
             }
 
-            if (storage.IsEmbedded)
+            if (storage.Embedded is { } embedded)
             {
-                Console.WriteLine("Dropped into the embedded storage; `tributary serve` processes them.");
+                // Azurite saves its index every 5 s: return only once the uploads are on disk, so they survive a kill.
+                if (!await AzuriteDurability.WaitUntilPersistedAsync(embedded.DataFolder, uploaded, TimeSpan.FromSeconds(30), cli.Shutdown))
+                {
+                    Console.Error.WriteLine("tributary: the embedded storage has not saved the uploads to disk within 30 s; they are lost if it is killed now.");
+                    return 1;
+                }
+
+                Console.Error.WriteLine("Dropped into the embedded storage (saved to disk); `tributary serve` processes them.");
             }
 
             return 0;

@@ -4,64 +4,109 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Spectre.Console;
 using Tributary.Cli.Runtime;
+using Tributary.Orchestrations;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Cli.Commands;
 
-/// <summary>`tributary runs [--dataset D] [--status S]` and `tributary runs show ID`.</summary>
+/// <summary>`tributary runs [--dataset D] [--status S] [--kind K] [--json]` and `tributary runs show ID [--json]`.</summary>
 public static class RunsCommand
 {
     public static Command Create()
     {
         var dataset = new Option<string?>("--dataset") { Description = "Only runs of this dataset." };
-        var status = new Option<string?>("--status") { Description = "Only runs with this status (Succeeded, Failed, Running)." };
-        var command = new Command("runs", "List runs with their status.") { dataset, status };
+        var status = new Option<string?>("--status") { Description = $"Only runs with this status ({string.Join(", ", RunsApi.Statuses)})." };
+        status.AcceptOnlyFromAmong([.. RunsApi.Statuses.Select(s => s.ToString()), .. RunsApi.Statuses.Select(s => s.ToString().ToLowerInvariant())]);
+        var kind = new Option<string?>("--kind") { Description = "Only ingest runs or only backfills." };
+        kind.AcceptOnlyFromAmong(RunKinds.Ingest, RunKinds.Backfill);
+        var json = new Option<bool>("--json") { Description = "One JSON document on stdout ({runs: [...]}, the shape of GET /api/runs)." };
+        var command = new Command("runs", "List runs and backfills with their status.") { dataset, status, kind, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var cli = new CliContext(LogLevel.Warning, cancellationToken);
             await using var storage = await StorageConnection.OpenAsync(cli.Configuration, CliContext.Say, cli.Shutdown);
             var catalog = new RunCatalog(new BlobStore(new BlobServiceClient(storage.ConnectionString)));
-            var runs = await catalog.ListAsync(parse.GetValue(dataset), parse.GetValue(status) is { } wanted ? Enum.Parse<RunStatus>(wanted, ignoreCase: true) : null, cli.Shutdown);
-            var table = new Table().AddColumns("run", "dataset", "status", "inputs", "rows read", "curated", "rejected", "taken in (UTC)");
-            foreach (var run in runs)
+            var engine = Engine(cli.Configuration, storage.ConnectionString);
+            var runs = (await catalog.ListAsync(parse.GetValue(dataset), parse.GetValue(status) is { } wanted ? Enum.Parse<RunStatus>(wanted, ignoreCase: true) : null, engine.StatusAsync, cli.Shutdown))
+                .Where(r => parse.GetValue(kind) is not { } k || r.Kind == k)
+                .ToList();
+            if (parse.GetValue(json))
             {
-                table.AddRow(
-                    Markup.Escape(run.RunId), Markup.Escape(run.Dataset), StatusMarkup(run.Status), run.Inputs.ToString(CultureInfo.InvariantCulture),
-                    run.Totals?.RowsRead.ToString("N0", CultureInfo.InvariantCulture) ?? "", run.Totals?.RowsCurated.ToString("N0", CultureInfo.InvariantCulture) ?? "", run.Totals?.RowsRejected.ToString("N0", CultureInfo.InvariantCulture) ?? "",
-                    run.ClaimedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                CliOutput.WriteJson(new RunListResponse(runs, null));
+                return 0;
             }
 
-            AnsiConsole.Write(table);
-            Console.WriteLine($"{runs.Count} run(s)");
+            CliOutput.WriteTable(
+                ["run", "kind", "dataset", "status", "inputs", "rows read", "curated", "rejected", "taken in (UTC)"],
+                runs.Select(run => (IReadOnlyList<(string, string?)>)
+                [
+                    (run.RunId, null), (run.Kind, null), (run.Dataset, null), (run.Status.ToString(), StatusMarkup(run.Status)), (run.Inputs.ToString(CultureInfo.InvariantCulture), null),
+                    (Number(run.Totals?.RowsRead), null), (Number(run.Totals?.RowsCurated), null), (Number(run.Totals?.RowsRejected), null),
+                    (run.ClaimedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), null),
+                ]));
+            if (CliOutput.IsTerminal)
+            {
+                Console.WriteLine($"{runs.Count} run(s)");
+            }
+
             return 0;
         });
 
         var runId = new Argument<string>("run") { Description = "The run id." };
-        var show = new Command("show", "Print one run's manifest.") { runId };
+        var showJson = new Option<bool>("--json") { Description = "One JSON document on stdout (the shape of GET /api/runs/{id})." };
+        var show = new Command("show", "Print one run's manifest (or a backfill's record).") { runId, showJson };
         show.SetAction(async (parse, cancellationToken) =>
         {
             using var cli = new CliContext(LogLevel.Warning, cancellationToken);
-            await using var storage = await StorageConnection.OpenAsync(cli.Configuration, CliContext.Say, cli.Shutdown);
-            var catalog = new RunCatalog(new BlobStore(new BlobServiceClient(storage.ConnectionString)));
             var id = parse.GetValue(runId)!;
+            if (ApiValidation.RunIdProblem(id) is { } invalid)
+            {
+                Console.Error.WriteLine($"tributary: {invalid}");
+                return 2;
+            }
+
+            await using var storage = await StorageConnection.OpenAsync(cli.Configuration, CliContext.Say, cli.Shutdown);
+            var store = new BlobStore(new BlobServiceClient(storage.ConnectionString));
+            var catalog = new RunCatalog(store);
+            var engine = Engine(cli.Configuration, storage.ConnectionString);
             var claim = await catalog.FindClaimAsync(id, cli.Shutdown);
             if (claim is null)
             {
-                Console.Error.WriteLine($"tributary: no run '{id}'.");
-                return 3;
+                var backfill = await store.ReadJsonAsync<BackfillRecord>(BlobContainers.State, StorageLayout.BackfillRecord(id), cli.Shutdown);
+                if (backfill is null)
+                {
+                    Console.Error.WriteLine($"tributary: no run '{id}'.");
+                    return 3;
+                }
+
+                var backfillStatus = await engine.StatusAsync(id, RunKinds.Backfill, cli.Shutdown) ?? RunStatus.Pending;
+                CliOutput.WriteJson(new { runId = id, kind = RunKinds.Backfill, dataset = backfill.Dataset, status = backfillStatus, request = backfill.Request, startedAt = backfill.StartedAt });
+                return 0;
             }
 
             var manifest = await catalog.ReadManifestAsync(claim.Request.Dataset, id, cli.Shutdown);
+            var status = manifest?.Status ?? await engine.StatusAsync(id, RunKinds.Ingest, cli.Shutdown) ?? RunStatus.Running;
+            if (parse.GetValue(showJson))
+            {
+                CliOutput.WriteJson(new RunStatusResponse(id, claim.Request.Dataset, status, null, manifest));
+                return 0;
+            }
+
             Console.WriteLine(manifest is null
-                ? $"Run {id} has no manifest yet: it is still running (taken in {claim.ClaimedAt:u})."
+                ? $"Run {id} has no manifest yet: it is {status} (taken in {claim.ClaimedAt:u})."
                 : JsonSerializer.Serialize(manifest, BlobStore.Json));
             return 0;
         });
         command.Subcommands.Add(show);
         return command;
     }
+
+    private static EngineStatusReader Engine(IConfiguration configuration, string connectionString) =>
+        new(connectionString, (configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions()).TaskHub);
+
+    private static string Number(long? value) => value?.ToString(CliOutput.IsTerminal ? "N0" : "D", CultureInfo.InvariantCulture) ?? "";
 
     public static string StatusMarkup(RunStatus status) => status switch
     {

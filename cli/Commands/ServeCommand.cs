@@ -21,10 +21,16 @@ public static class ServeCommand
             var options = cli.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
             options.Port = parse.GetValue(apiPort) ?? options.Port;
             await using var api = await StartApiAsync(host, options, cli);
+            if (host.Storage.Embedded is { } embedded)
+            {
+                Console.WriteLine($"tributary: storage is the shared Azurite of {host.Storage.Home} (pid {embedded.Pid}, data {embedded.DataFolder}); it keeps running after serve stops (`tributary storage stop`).");
+            }
+
+            Console.WriteLine($"tributary: storage connection string: {host.StorageConnectionString}");
             Console.WriteLine("tributary: serving; press Ctrl+C to stop.");
             try
             {
-                await Task.Delay(Timeout.Infinite, cli.Shutdown);
+                await (host.Storage.Embedded is null ? Task.Delay(Timeout.Infinite, cli.Shutdown) : KeepStorageAsync(host.Storage, cli.Shutdown));
             }
             catch (OperationCanceledException)
             {
@@ -34,6 +40,28 @@ public static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The shared Azurite may be stopped or killed while serve runs: bring it back (on the same ports, so this host's
+    /// clients reconnect by themselves) instead of failing every storage call until someone notices.
+    /// </summary>
+    private static async Task KeepStorageAsync(Runtime.StorageConnection storage, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            if (await Runtime.EmbeddedStorage.IsAliveAsync(storage.Embedded!, TimeSpan.FromSeconds(5), cancellationToken))
+            {
+                continue;
+            }
+
+            var record = await Runtime.EmbeddedStorage.EnsureAsync(storage.Home!, CliContext.Say, cancellationToken);
+            if (record.ConnectionString != storage.ConnectionString)
+            {
+                Console.Error.WriteLine($"tributary: the shared storage came back on other ports ({record.BlobEndpoint}); restart serve to use it.");
+            }
+        }
     }
 
     /// <summary>The API is an extra: when its port is taken, the host still processes files and says why there is no API.</summary>

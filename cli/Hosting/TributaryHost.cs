@@ -29,6 +29,9 @@ public sealed class TributaryHost : IAsyncDisposable
 
     public string StorageConnectionString => storage.ConnectionString;
 
+    /// <summary>The storage in use: configured, or the home's shared embedded Azurite.</summary>
+    public StorageConnection Storage => storage;
+
     public static Task<TributaryHost> StartAsync(IConfiguration configuration, bool watch, ILoggerFactory loggerFactory, Action<string>? say, CancellationToken cancellationToken) =>
         StartAsync(configuration, HostRole.Worker, watch, loggerFactory, say, cancellationToken);
 

@@ -5,7 +5,8 @@ namespace Tributary.Cli.Runtime;
 
 /// <summary>
 /// An Azurite (npm) process this program owns: installed with `npm ci` from the pinned lock file when
-/// missing, bound to 127.0.0.1 on free ports, data under a state folder, killed on dispose.
+/// missing, bound to 127.0.0.1 on free ports, data under a private folder, killed on dispose. For tests and other
+/// owners of a private storage; the CLI's commands share one detached Azurite per home (<see cref="EmbeddedStorage"/>).
 /// </summary>
 public sealed partial class AzuriteServer : IAsyncDisposable
 {
@@ -21,10 +22,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     {
         this.process = process;
         this.pidFile = pidFile;
-        ConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
-            $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+        ConnectionString = ConnectionStringFor(blobPort, queuePort, tablePort);
     }
 
     public string ConnectionString { get; }
@@ -45,12 +43,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataFolder,
         };
-        foreach (var arg in new[]
-                 {
-                     entry, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-                     "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
-                     "--skipApiVersionCheck", "--loose", "--disableTelemetry",
-                 })
+        foreach (var arg in Arguments(entry, 0, 0, 0))
         {
             start.ArgumentList.Add(arg);
         }
@@ -98,6 +91,29 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }, CancellationToken.None);
         return new AzuriteServer(process, pidFile, ports["Blob"], ports["Queue"], ports["Table"]);
     }
+
+    /// <summary>The connection string of an Azurite listening on these loopback ports.</summary>
+    public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+
+    /// <summary>node's arguments for Azurite on loopback (0 = a free port); the caller adds --location or --inMemoryPersistence.</summary>
+    public static IReadOnlyList<string> Arguments(string entry, int blobPort, int queuePort, int tablePort) =>
+    [
+        entry, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+        "--blobPort", Invariant(blobPort), "--queuePort", Invariant(queuePort), "--tablePort", Invariant(tablePort),
+        "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+    ];
+
+    /// <summary>Reads "Azurite Blob service is successfully listening at http://127.0.0.1:PORT" lines: (service, port).</summary>
+    public static (string Service, int Port)? ParseListening(string line)
+    {
+        var match = ListeningLine().Match(line);
+        return match.Success ? (match.Groups[1].Value, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
+    }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {

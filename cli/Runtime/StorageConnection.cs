@@ -1,44 +1,49 @@
 namespace Tributary.Cli.Runtime;
 
 /// <summary>
-/// The storage account the host uses: the configured connection string (TRIBUTARY_STORAGE or
-/// Tributary:Storage), or else an Azurite this process starts and owns.
+/// The storage account a command uses: the configured connection string (TRIBUTARY_STORAGE or Tributary:Storage), or
+/// else the home's shared embedded Azurite (started detached when none answers; never stopped by a command).
 /// </summary>
 public sealed class StorageConnection : IAsyncDisposable
 {
     public const string EnvironmentVariable = "TRIBUTARY_STORAGE";
 
-    private readonly AzuriteServer? owned;
-
-    private StorageConnection(string connectionString, AzuriteServer? owned)
+    private StorageConnection(string connectionString, StorageRecord? embedded, string? home)
     {
         ConnectionString = connectionString;
-        this.owned = owned;
+        Embedded = embedded;
+        Home = home;
     }
 
     public string ConnectionString { get; }
 
-    /// <summary>True when this process started its own Azurite (the embedded default).</summary>
-    public bool IsEmbedded => owned is not null;
+    /// <summary>True when this is the home's shared embedded Azurite.</summary>
+    public bool IsEmbedded => Embedded is not null;
+
+    /// <summary>The embedded Azurite's record (pid, ports, data folder), when embedded.</summary>
+    public StorageRecord? Embedded { get; }
+
+    /// <summary>The home folder, when embedded.</summary>
+    public string? Home { get; }
+
+    /// <summary>The configured connection string, or null when the embedded default applies.</summary>
+    public static string? Configured(IConfiguration configuration) =>
+        configuration[EnvironmentVariable] is { Length: > 0 } env && !string.IsNullOrWhiteSpace(env) ? env
+        : configuration["Tributary:Storage"] is { } setting && !string.IsNullOrWhiteSpace(setting) ? setting
+        : null;
 
     public static async Task<StorageConnection> OpenAsync(IConfiguration configuration, Action<string>? log, CancellationToken cancellationToken)
     {
-        var configured = configuration[EnvironmentVariable] ?? configuration["Tributary:Storage"];
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (Configured(configuration) is { } configured)
         {
-            return new StorageConnection(configured, null);
+            return new StorageConnection(configured, null, null);
         }
 
-        var root = ToolsLocator.FindToolsRoot();
-        var azurite = await AzuriteServer.StartAsync(root, Path.Combine(ToolsLocator.StateFolder(root), "azurite"), log: log, cancellationToken: cancellationToken);
-        return new StorageConnection(azurite.ConnectionString, azurite);
+        var home = TributaryHome.Resolve();
+        var record = await EmbeddedStorage.EnsureAsync(home, log, cancellationToken);
+        return new StorageConnection(record.ConnectionString, record, home);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (owned is not null)
-        {
-            await owned.DisposeAsync();
-        }
-    }
+    /// <summary>The shared storage outlives every command: nothing to stop here.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

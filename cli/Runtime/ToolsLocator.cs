@@ -1,17 +1,28 @@
 namespace Tributary.Cli.Runtime;
 
-/// <summary>Finds the folder with the project's package.json (which pins Azurite) and its local state folder.</summary>
+/// <summary>
+/// Finds the folder whose node_modules holds (or will hold) the pinned Azurite: TRIBUTARY_TOOLS when set, else the
+/// source checkout the binary runs from (its package.json, installed by the repository's `npm ci`), else the
+/// user-level tools folder (~/.tributary/tools) seeded with the package.json and package-lock.json shipped in the tool.
+/// </summary>
 public static class ToolsLocator
 {
-    /// <summary>The repository root: the nearest folder above the app or the working directory with Functions.sln and package.json.</summary>
+    /// <summary>The shipped copies of package.json and package-lock.json, beside the binary.</summary>
+    public static string ShippedFolder => Path.Combine(AppContext.BaseDirectory, "tools");
+
     public static string FindToolsRoot()
     {
-        var configured = Environment.GetEnvironmentVariable("TRIBUTARY_HOME");
-        if (!string.IsNullOrEmpty(configured))
+        if (Environment.GetEnvironmentVariable(TributaryHome.ToolsEnvironmentVariable) is { Length: > 0 })
         {
-            return Path.GetFullPath(configured);
+            return Seed(TributaryHome.UserToolsFolder());
         }
 
+        return FindCheckout() ?? Seed(TributaryHome.UserToolsFolder());
+    }
+
+    /// <summary>The source checkout (Functions.sln and package.json) above the binary or the working directory, if any.</summary>
+    public static string? FindCheckout()
+    {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
@@ -23,10 +34,36 @@ public static class ToolsLocator
             }
         }
 
-        throw new InvalidOperationException("Cannot find the Tributary folder (with package.json and Functions.sln); set TRIBUTARY_HOME.");
+        return null;
     }
 
-    /// <summary>Local state (Azurite data, demo output): .tributary/ under the tools root, ignored by git.</summary>
-    public static string StateFolder(string toolsRoot) =>
-        Environment.GetEnvironmentVariable("TRIBUTARY_STATE") is { Length: > 0 } state ? Path.GetFullPath(state) : Path.Combine(toolsRoot, ".tributary");
+    /// <summary>
+    /// Puts the shipped package.json and package-lock.json into a tools folder. When the shipped lock file differs from
+    /// the one there (a newer tool), node_modules is removed so `npm ci` installs the pinned versions again.
+    /// </summary>
+    private static string Seed(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var shippedLock = Path.Combine(ShippedFolder, "package-lock.json");
+        if (!File.Exists(shippedLock))
+        {
+            return folder;
+        }
+
+        var lockFile = Path.Combine(folder, "package-lock.json");
+        if (File.Exists(lockFile) && File.ReadAllText(lockFile) == File.ReadAllText(shippedLock))
+        {
+            return folder;
+        }
+
+        var modules = Path.Combine(folder, "node_modules");
+        if (Directory.Exists(modules) && File.Exists(lockFile))
+        {
+            Directory.Delete(modules, recursive: true);
+        }
+
+        File.Copy(Path.Combine(ShippedFolder, "package.json"), Path.Combine(folder, "package.json"), overwrite: true);
+        File.Copy(shippedLock, lockFile, overwrite: true);
+        return folder;
+    }
 }

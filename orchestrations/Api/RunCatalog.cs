@@ -7,25 +7,17 @@ namespace Tributary.Orchestrations.Api;
 /// <summary>Reads runs back from storage: intake claims say a run exists, manifests say how it ended.</summary>
 public sealed class RunCatalog(BlobStore store)
 {
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? dataset = null, RunStatus? status = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RunSummary>> ListAsync(string? dataset = null, RunStatus? status = null, CancellationToken cancellationToken = default) =>
+        ListAsync(dataset, status, null, cancellationToken);
+
+    /// <summary>Every run and backfill, newest first; <paramref name="live"/> gives the status of unfinished ones.</summary>
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? dataset, RunStatus? status, LiveRunStatus? live, CancellationToken cancellationToken = default)
     {
         var runs = new List<RunSummary>();
-        var state = store.Service.GetBlobContainerClient(BlobContainers.State);
-        if (!await state.ExistsAsync(cancellationToken))
+        await foreach (var (_, kind, name) in EnumerateAsync(dataset, null, cancellationToken))
         {
-            return runs;
-        }
-
-        await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, StorageLayout.IntakeClaimsFolder, cancellationToken))
-        {
-            var claim = await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, blob.Name, cancellationToken);
-            if (claim?.Request is null || (dataset is not null && claim.Request.Dataset != dataset))
-            {
-                continue;
-            }
-
-            var summary = await SummarizeAsync(claim, cancellationToken);
-            if (status is null || summary.Status == status)
+            if (await SummarizeAsync(kind, name, dataset, live, cancellationToken) is { } summary &&
+                (status is null || summary.Status == status))
             {
                 runs.Add(summary);
             }
@@ -35,50 +27,130 @@ public sealed class RunCatalog(BlobStore store)
     }
 
     /// <summary>
-    /// One page of runs in run-id order, resuming after the run named by <paramref name="continuation"/> (an
-    /// opaque token from the previous page; null when there are no more). Throws FormatException on a bad token.
+    /// One page of runs and backfills in run-id order, resuming after the run named by <paramref name="continuation"/>
+    /// (an opaque token from the previous page; null when there are no more). Throws FormatException on a bad token.
     /// </summary>
     public async Task<(IReadOnlyList<RunSummary> Runs, string? Continuation)> ListPageAsync(
-        string? dataset, RunStatus? status, int top, string? continuation, CancellationToken cancellationToken = default)
+        string? dataset, RunStatus? status, int top, string? continuation, CancellationToken cancellationToken = default) =>
+        await ListPageAsync(dataset, status, top, continuation, null, cancellationToken);
+
+    public async Task<(IReadOnlyList<RunSummary> Runs, string? Continuation)> ListPageAsync(
+        string? dataset, RunStatus? status, int top, string? continuation, LiveRunStatus? live, CancellationToken cancellationToken = default)
     {
-        var after = continuation is null ? null : ContinuationToken.Decode(continuation);
-        var runs = new List<RunSummary>();
-        string? last = null;
-        var state = store.Service.GetBlobContainerClient(BlobContainers.State);
-        if (!await state.ExistsAsync(cancellationToken))
+        // Tokens name the last run's file name ({runId}.json); tokens of earlier versions carried the folder before it.
+        string? after = null;
+        if (continuation is not null)
         {
-            return (runs, null);
+            after = ContinuationToken.Decode(continuation);
+            after = after.StartsWith(StorageLayout.IntakeClaimsFolder, StringComparison.Ordinal) ? after[StorageLayout.IntakeClaimsFolder.Length..] : after;
         }
 
-        // Run ids start with their dataset, so a dataset filter narrows the listing itself.
-        var prefix = StorageLayout.IntakeClaimsOf(dataset);
-        await foreach (var blob in state.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken))
+        var runs = new List<RunSummary>();
+        string? last = null;
+        await foreach (var (key, kind, name) in EnumerateAsync(dataset, after, cancellationToken))
         {
-            if (after is not null && string.CompareOrdinal(blob.Name, after) <= 0)
-            {
-                continue;
-            }
-
             if (runs.Count == top)
             {
                 return (runs, ContinuationToken.Encode(last!));
             }
 
-            var claim = await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, blob.Name, cancellationToken);
-            if (claim is null || (dataset is not null && claim.Request.Dataset != dataset))
-            {
-                continue;
-            }
-
-            var summary = await SummarizeAsync(claim, cancellationToken);
-            if (status is null || summary.Status == status)
+            if (await SummarizeAsync(kind, name, dataset, live, cancellationToken) is { } summary &&
+                (status is null || summary.Status == status))
             {
                 runs.Add(summary);
-                last = blob.Name;
+                last = key;
             }
         }
 
         return (runs, null);
+    }
+
+    /// <summary>
+    /// Intake claims and backfill records merged in the order of their file names ({id}.json), after <paramref name="after"/>.
+    /// Run ids start with their dataset and backfill ids with backfill-{dataset}-, so a dataset filter narrows the listings.
+    /// </summary>
+    private async IAsyncEnumerable<(string Key, string Kind, string Name)> EnumerateAsync(
+        string? dataset, string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var state = store.Service.GetBlobContainerClient(BlobContainers.State);
+        if (!await state.ExistsAsync(cancellationToken))
+        {
+            yield break;
+        }
+
+        var claims = Names(state, StorageLayout.IntakeClaimsOf(dataset), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var backfills = Names(state, StorageLayout.BackfillRecordsOf(dataset), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            var hasClaim = await claims.MoveNextAsync();
+            var hasBackfill = await backfills.MoveNextAsync();
+            while (hasClaim || hasBackfill)
+            {
+                var takeClaim = hasClaim && (!hasBackfill || string.CompareOrdinal(Key(claims.Current), Key(backfills.Current)) <= 0);
+                var name = takeClaim ? claims.Current : backfills.Current;
+                var key = Key(name);
+                if (after is null || string.CompareOrdinal(key, after) > 0)
+                {
+                    yield return (key, takeClaim ? RunKinds.Ingest : RunKinds.Backfill, name);
+                }
+
+                if (takeClaim)
+                {
+                    hasClaim = await claims.MoveNextAsync();
+                }
+                else
+                {
+                    hasBackfill = await backfills.MoveNextAsync();
+                }
+            }
+        }
+        finally
+        {
+            await claims.DisposeAsync();
+            await backfills.DisposeAsync();
+        }
+
+        static string Key(string name) => name[(name.IndexOf('/') + 1)..];
+    }
+
+    private static async IAsyncEnumerable<string> Names(
+        Azure.Storage.Blobs.BlobContainerClient container, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken))
+        {
+            yield return blob.Name;
+        }
+    }
+
+    private async Task<RunSummary?> SummarizeAsync(string kind, string name, string? dataset, LiveRunStatus? live, CancellationToken cancellationToken)
+    {
+        if (kind == RunKinds.Backfill)
+        {
+            var backfill = await store.ReadJsonAsync<BackfillRecord>(BlobContainers.State, name, cancellationToken);
+            if (backfill is null || (dataset is not null && backfill.Dataset != dataset))
+            {
+                return null;
+            }
+
+            var status = live is null ? null : await live(backfill.BackfillId, RunKinds.Backfill, cancellationToken);
+            return new RunSummary(backfill.BackfillId, backfill.Dataset, status ?? RunStatus.Pending, 0, backfill.StartedAt, null, null, null, RunKinds.Backfill);
+        }
+
+        var claim = await store.ReadJsonAsync<IntakeClaim>(BlobContainers.State, name, cancellationToken);
+        if (claim?.Request is null || (dataset is not null && claim.Request.Dataset != dataset))
+        {
+            return null;
+        }
+
+        var request = claim.Request;
+        var manifest = await ReadManifestAsync(request.Dataset, request.RunId, cancellationToken);
+        if (manifest is not null)
+        {
+            return new RunSummary(request.RunId, request.Dataset, manifest.Status, request.Inputs.Count, claim.ClaimedAt, manifest.Totals, manifest.Timings.CompletedAt, manifest.Error);
+        }
+
+        var running = live is null ? null : await live(request.RunId, RunKinds.Ingest, cancellationToken);
+        return new RunSummary(request.RunId, request.Dataset, running ?? RunStatus.Running, request.Inputs.Count, claim.ClaimedAt, null, null, null);
     }
 
     public async Task<IntakeClaim?> FindClaimAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -92,13 +164,4 @@ public sealed class RunCatalog(BlobStore store)
 
     public Task<RunManifest?> ReadManifestAsync(string dataset, string runId, CancellationToken cancellationToken = default) =>
         store.ReadJsonAsync<RunManifest>(BlobContainers.Results, StorageLayout.Manifest(dataset, runId), cancellationToken);
-
-    private async Task<RunSummary> SummarizeAsync(IntakeClaim claim, CancellationToken cancellationToken)
-    {
-        var request = claim.Request;
-        var manifest = await ReadManifestAsync(request.Dataset, request.RunId, cancellationToken);
-        return manifest is null
-            ? new RunSummary(request.RunId, request.Dataset, RunStatus.Running, request.Inputs.Count, claim.ClaimedAt, null, null, null)
-            : new RunSummary(request.RunId, request.Dataset, manifest.Status, request.Inputs.Count, claim.ClaimedAt, manifest.Totals, manifest.Timings.CompletedAt, manifest.Error);
-    }
 }

@@ -100,6 +100,8 @@ public sealed class RunsApi(
             Page: 0,
             Generation: 0,
             new BackfillProgress(backfillId, request.Dataset, "Pending"));
+        // The record first: listings show the backfill beside runs, also to readers without an orchestration client.
+        await store.UploadJsonAsync(BlobContainers.State, StorageLayout.BackfillRecord(backfillId), new BackfillRecord(backfillId, request.Dataset, request, DateTimeOffset.UtcNow), cancellationToken);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), state, new StartOrchestrationOptions(backfillId), cancellationToken);
         logger.LogInformation("Backfill {BackfillId} started for {Dataset} (prefix '{Prefix}', force {Force})", backfillId, request.Dataset, request.Prefix, request.Force);
         return ApiResult.Accepted(new RunAccepted(backfillId, request.Dataset, RunStatus.Pending, StatusUrl: StatusUrl(backfillId)));
@@ -142,7 +144,7 @@ public sealed class RunsApi(
 
         try
         {
-            var (runs, next) = await catalog.ListPageAsync(dataset, knownStatus, top ?? ApiValidation.DefaultTop, continuation, cancellationToken);
+            var (runs, next) = await catalog.ListPageAsync(dataset, knownStatus, top ?? ApiValidation.DefaultTop, continuation, LiveStatusAsync, cancellationToken);
             return ApiResult.Ok(new RunListResponse(runs, next));
         }
         catch (FormatException ex)
@@ -191,6 +193,13 @@ public sealed class RunsApi(
 
         logger.LogInformation("Run {RunId} canceled", runId);
         return ApiResult.Ok(new RunStatusResponse(runId, request.Dataset, RunStatus.Canceled, CustomStatus<RunProgress>(instance), manifest));
+    }
+
+    /// <summary>The engine's view of a run without a manifest, or of a backfill: Pending until its orchestration runs.</summary>
+    private async Task<RunStatus?> LiveStatusAsync(string runId, string kind, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: false, cancellationToken);
+        return kind == RunKinds.Backfill || instance is not null ? StatusOf(instance) : RunStatus.Pending;
     }
 
     private async Task<ApiResult<RunStatusResponse>> CancelBackfillAsync(string id, CancellationToken cancellationToken)

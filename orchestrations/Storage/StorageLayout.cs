@@ -64,6 +64,14 @@ public static class StorageLayout
     /// <summary>A frozen copy of a dataset definition, by content hash (see FrozenDefinitions).</summary>
     public static string DefinitionSnapshot(string dataset, string hash) => $"definitions/{dataset}/{hash}.json";
 
+    /// <summary>A backfill, written when it starts, so listings show backfills beside runs (in <see cref="BlobContainers.State"/>).</summary>
+    public const string BackfillRecordsFolder = "backfills/";
+
+    public static string BackfillRecord(string backfillId) => $"{BackfillRecordsFolder}{backfillId}.json";
+
+    /// <summary>Backfill ids are backfill-{dataset}-…, so a dataset narrows the listing of their records.</summary>
+    public static string BackfillRecordsOf(string? dataset) => dataset is null ? BackfillRecordsFolder : $"{BackfillRecordsFolder}backfill-{dataset}-";
+
     /// <summary>Which run owns one blob version (create-if-absent: a version lands in one run only).</summary>
     public static string VersionClaim(string dataset, string versionHash) => $"versions/{dataset}/{versionHash}.json";
 

@@ -5,8 +5,8 @@ using Microsoft.DurableTask.Testing;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
-using Tributary.Orchestrations.Tables;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 

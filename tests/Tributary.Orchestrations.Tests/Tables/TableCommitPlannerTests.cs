@@ -2,6 +2,7 @@ using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables;
 using Tributary.Orchestrations.Tables.Delta;
 
+
 namespace Tributary.Orchestrations.Tests.Tables;
 
 /// <summary>The commit rule (TableCommitPlanner) through the real committer, against an in-memory Delta log.</summary>

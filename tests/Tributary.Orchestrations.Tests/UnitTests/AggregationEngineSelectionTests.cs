@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Aggregation.Databricks;
 using Tributary.Orchestrations.Datasets;
-using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tests.Databricks;
 using Tributary.Orchestrations.Tests.Orchestrators;
 

@@ -1,6 +1,7 @@
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Intake.Backfill;
 
+
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class ApiInputTests

@@ -2,6 +2,7 @@ using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Storage;
 
+
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class BatchWindowPlannerTests

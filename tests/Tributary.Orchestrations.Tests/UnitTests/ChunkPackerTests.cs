@@ -1,6 +1,7 @@
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
 
+
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class ChunkPackerTests

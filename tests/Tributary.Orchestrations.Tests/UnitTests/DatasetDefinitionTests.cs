@@ -1,5 +1,6 @@
 using Tributary.Orchestrations.Datasets;
 
+
 namespace Tributary.Orchestrations.Tests.UnitTests;
 
 public sealed class DatasetDefinitionTests : IDisposable

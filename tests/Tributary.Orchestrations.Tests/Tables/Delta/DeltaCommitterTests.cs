@@ -1,5 +1,6 @@
 using Tributary.Orchestrations.Tables.Delta;
 
+
 namespace Tributary.Orchestrations.Tests.Tables.Delta;
 
 /// <summary>Optimistic concurrency over put-if-absent, and txn-based idempotency.</summary>

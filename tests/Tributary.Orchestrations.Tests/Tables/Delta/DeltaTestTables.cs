@@ -1,5 +1,6 @@
 using Tributary.Orchestrations.Tables.Delta;
 
+
 namespace Tributary.Orchestrations.Tests.Tables.Delta;
 
 /// <summary>Small builders shared by the Delta tests.</summary>

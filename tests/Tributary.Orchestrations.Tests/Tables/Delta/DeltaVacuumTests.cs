@@ -1,5 +1,6 @@
 using Tributary.Orchestrations.Tables.Delta;
 
+
 namespace Tributary.Orchestrations.Tests.Tables.Delta;
 
 /// <summary>Vacuum deletes expired tombstones and old unreferenced files, never an active or a hidden one.</summary>

@@ -1,0 +1,163 @@
+using System.Text.Json;
+
+namespace Tributary.Cli.Runtime;
+
+/// <summary>
+/// Makes an upload to a disk-backed Azurite survive a SIGKILL of Azurite. Azurite 3.37 keeps its blob index in LokiJS
+/// databases under --location (__azurite_db_blob__.json: blobs and their extent references;
+/// __azurite_db_blob_extent__.json: where each extent lives) with autosave every 5 s (autosaveInterval 5000, hard-coded,
+/// no option); only a graceful stop (SIGTERM/SIGINT → db.close) saves at once. The content itself is written to the
+/// extent files before the upload is acknowledged. So an acknowledged upload is durable once both databases on disk
+/// hold it: this reads the files Loki wrote (it writes name~ then renames) and checks the blob, with its ETag, and
+/// every extent it refers to are there.
+/// </summary>
+public static class AzuriteDurability
+{
+    public const string BlobDatabase = "__azurite_db_blob__.json";
+    public const string ExtentDatabase = "__azurite_db_blob_extent__.json";
+
+    public sealed record UploadedBlob(string Container, string Name, string ETag);
+
+    /// <summary>Waits until every blob is in Azurite's saved databases; false when the timeout passed first.</summary>
+    public static async Task<bool> WaitUntilPersistedAsync(string dataFolder, IReadOnlyCollection<UploadedBlob> blobs, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (IsPersisted(dataFolder, blobs))
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits until a queue message is on disk (the saved queue database names it, and the queue extent database, with
+    /// its text, was saved after it was sent), or until it was consumed: a listener (serve) can take and delete it before
+    /// Azurite's next save, and then it is the consumer's to keep.
+    /// </summary>
+    public static async Task<bool> WaitUntilMessagePersistedAsync(string dataFolder, Azure.Storage.Queues.QueueClient queue, string messageId, DateTime sentAtUtc, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var queueDb = Path.Combine(dataFolder, "__azurite_db_queue__.json");
+        var extentDb = Path.Combine(dataFolder, "__azurite_db_queue_extent__.json");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(extentDb) >= sentAtUtc &&
+                    (await File.ReadAllTextAsync(queueDb, cancellationToken)).Contains(messageId, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                // Being replaced at this moment: look again.
+            }
+
+            if ((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>True when the saved blob database holds each blob at its ETag and the saved extent database every extent it uses.</summary>
+    public static bool IsPersisted(string dataFolder, IReadOnlyCollection<UploadedBlob> blobs)
+    {
+        using var blobDb = Load(Path.Combine(dataFolder, BlobDatabase));
+        using var extentDb = Load(Path.Combine(dataFolder, ExtentDatabase));
+        if (blobDb is null || extentDb is null)
+        {
+            return false;
+        }
+
+        var extents = new HashSet<string>(
+            Records(extentDb, "$EXTENTS_COLLECTION$").Select(e => e.TryGetProperty("id", out var id) ? id.GetString() ?? "" : ""),
+            StringComparer.Ordinal);
+        var saved = Records(blobDb, "$BLOBS_COLLECTION$").ToList();
+        foreach (var blob in blobs)
+        {
+            var record = saved.FirstOrDefault(r =>
+                Text(r, "containerName") == blob.Container && Text(r, "name") == blob.Name &&
+                r.TryGetProperty("properties", out var properties) && Unquote(Text(properties, "etag")) == Unquote(blob.ETag));
+            if (record.ValueKind != JsonValueKind.Object || ExtentIds(record).Any(id => !extents.Contains(id)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static IEnumerable<string> ExtentIds(JsonElement blob)
+    {
+        if (blob.TryGetProperty("persistency", out var persistency) && persistency.ValueKind == JsonValueKind.Object)
+        {
+            yield return Text(persistency, "id");
+        }
+
+        if (blob.TryGetProperty("committedBlocksInOrder", out var blocks) && blocks.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var block in blocks.EnumerateArray())
+            {
+                if (block.TryGetProperty("persistency", out var p) && p.ValueKind == JsonValueKind.Object)
+                {
+                    yield return Text(p, "id");
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<JsonElement> Records(JsonDocument db, string collection)
+    {
+        if (!db.RootElement.TryGetProperty("collections", out var collections) || collections.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        foreach (var c in collections.EnumerateArray())
+        {
+            if (Text(c, "name") == collection && c.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var record in data.EnumerateArray())
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
+
+    private static JsonDocument? Load(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return JsonDocument.Parse(stream);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
+    private static string Unquote(string etag) => etag.Trim('"');
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Tributary.Cli.Tests.Fixtures;
+using Tributary.Orchestrations.Samples;
+using Xunit.Abstractions;
+
+namespace Tributary.Cli.Tests.IntegrationTests;
+
+/// <summary>
+/// The CLI as a user runs it: separate processes (serve in one, drop / runs / get in others) on the embedded default
+/// only (no TRIBUTARY_STORAGE), sharing the home's one detached Azurite.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly CliHome home = new();
+
+    [Fact]
+    public async Task Serve_in_one_process_drop_runs_and_get_in_others_share_one_storage()
+    {
+        var file = Path.Combine(home.Work, "trips.csv");
+        SampleDataSet.WriteFile(file, "csv", rows: 2_000, seed: 7, firstTripId: 1);
+
+        using var serve = await ServeProcess.StartAsync(home.Environment());
+        Assert.Contains("storage connection string: DefaultEndpointsProtocol=http", serve.Output, StringComparison.Ordinal);
+        var storage = await StatusAsync();
+
+        var drop = await home.RunAsync("drop", file, "--dataset", "taxi");
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        var runId = drop.Stdout.Trim().Split('\t')[1];
+
+        var run = await WaitForStatusAsync(runId, "Succeeded", serve);
+        Assert.Equal("ingest", run.GetProperty("kind").GetString());
+        Assert.Equal(2_000, run.GetProperty("totals").GetProperty("rowsRead").GetInt64());
+
+        // Off a terminal the table is tab-separated and never wraps the run id.
+        var table = await home.RunAsync("runs");
+        Assert.StartsWith("run\tkind\tdataset\tstatus", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{runId}\tingest\ttaxi\tSucceeded\t1\t2000\t", table.Stdout, StringComparison.Ordinal);
+
+        var show = await home.RunAsync("runs", "show", runId, "--json");
+        using (var shown = JsonDocument.Parse(show.Stdout))
+        {
+            Assert.Equal("Succeeded", shown.RootElement.GetProperty("manifest").GetProperty("status").GetString());
+        }
+
+        var get = await home.RunAsync("get", runId, "--json");
+        Assert.True(get.ExitCode == 0, get.ToString());
+        var folder = Path.Combine(home.Work, runId);
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).ToList();
+        Assert.Contains($"results/taxi/run={runId}/_manifest.json", files);
+        Assert.Contains(files, f => f.StartsWith($"curated/taxi/run={runId}/part-", StringComparison.Ordinal) && f.EndsWith(".parquet", StringComparison.Ordinal));
+
+        // Every command used the one Azurite serve started.
+        Assert.Equal(storage.GetProperty("pid").GetInt32(), (await StatusAsync()).GetProperty("pid").GetInt32());
+        output.WriteLine(serve.Output);
+    }
+
+    [Fact]
+    public async Task A_dropped_file_survives_a_SIGKILL_of_Azurite_right_after_drop_and_gets_processed()
+    {
+        var file = Path.Combine(home.Work, "trips.csv");
+        SampleDataSet.WriteFile(file, "csv", rows: 500, seed: 8, firstTripId: 1);
+
+        var drop = await home.RunAsync("drop", file, "--dataset", "taxi");
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        var runId = drop.Stdout.Trim().Split('\t')[1];
+        var pid = (await StatusAsync()).GetProperty("pid").GetInt32();
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        // Any command brings the storage back, with the blob.
+        var get = await home.RunAsync("get", "incoming/taxi/trips.csv", "--out", Path.Combine(home.Work, "back"));
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.Equal(await File.ReadAllTextAsync(file), await File.ReadAllTextAsync(Path.Combine(home.Work, "back", "trips.csv")));
+        Assert.NotEqual(pid, (await StatusAsync()).GetProperty("pid").GetInt32());
+
+        using var serve = await ServeProcess.StartAsync(home.Environment());
+        var run = await WaitForStatusAsync(runId, "Succeeded", serve);
+        Assert.Equal(500, run.GetProperty("totals").GetProperty("rowsRead").GetInt64());
+    }
+
+    public void Dispose() => home.Dispose();
+
+    private async Task<JsonElement> StatusAsync()
+    {
+        var status = await home.RunAsync("storage", "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        return JsonDocument.Parse(status.Stdout).RootElement.Clone();
+    }
+
+    private async Task<JsonElement> WaitForStatusAsync(string runId, string wanted, ServeProcess serve)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var runs = await home.RunAsync("runs", "--json");
+            Assert.True(runs.ExitCode == 0, runs.ToString());
+            using var document = JsonDocument.Parse(runs.Stdout);
+            foreach (var run in document.RootElement.GetProperty("runs").EnumerateArray())
+            {
+                if (run.GetProperty("runId").GetString() == runId && run.GetProperty("status").GetString() == wanted)
+                {
+                    return run.Clone();
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} not {wanted}: {runs.Stdout}{Environment.NewLine}{serve.Output}");
+            await Task.Delay(1000);
+        }
+    }
+}
