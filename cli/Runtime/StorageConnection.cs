@@ -1,12 +1,17 @@
 namespace Tributary.Cli.Runtime;
 
 /// <summary>
-/// The storage account a command uses: the configured connection string (TRIBUTARY_STORAGE or Tributary:Storage), or
-/// else the home's shared embedded Azurite (started detached when none answers; never stopped by a command).
+/// The storage account a command uses: the configured connection string (<c>TributaryStorage</c>, the data account's
+/// one name in every host, app setting and manifest), or else the home's shared embedded Azurite (started detached
+/// when none answers; never stopped by a command).
 /// </summary>
 public sealed class StorageConnection : IAsyncDisposable
 {
-    public const string EnvironmentVariable = "TRIBUTARY_STORAGE";
+    /// <summary>The data account's setting: an environment variable or configuration key, as in the Functions app.</summary>
+    public const string EnvironmentVariable = "TributaryStorage";
+
+    /// <summary>The name this setting had before; still read, so existing scripts keep working.</summary>
+    public const string FormerEnvironmentVariable = "TRIBUTARY_STORAGE";
 
     private StorageConnection(string connectionString, StorageRecord? embedded, string? home)
     {
@@ -28,8 +33,8 @@ public sealed class StorageConnection : IAsyncDisposable
 
     /// <summary>The configured connection string, or null when the embedded default applies.</summary>
     public static string? Configured(IConfiguration configuration) =>
-        configuration[EnvironmentVariable] is { Length: > 0 } env && !string.IsNullOrWhiteSpace(env) ? env
-        : configuration["Tributary:Storage"] is { } setting && !string.IsNullOrWhiteSpace(setting) ? setting
+        configuration[EnvironmentVariable] is { } setting && !string.IsNullOrWhiteSpace(setting) ? setting
+        : configuration[FormerEnvironmentVariable] is { } former && !string.IsNullOrWhiteSpace(former) ? former
         : null;
 
     public static async Task<StorageConnection> OpenAsync(IConfiguration configuration, Action<string>? log, CancellationToken cancellationToken)

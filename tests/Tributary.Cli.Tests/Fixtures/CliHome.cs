@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using Tributary.Cli.Runtime;
 
 namespace Tributary.Cli.Tests.Fixtures;
 
 /// <summary>
-/// A temporary TRIBUTARY_HOME for `tributary` child processes on the embedded default (no TRIBUTARY_STORAGE): its own
+/// A temporary TRIBUTARY_HOME for `tributary` child processes on the embedded default (no TributaryStorage): its own
 /// detached Azurite on free ports, so a test run never meets a developer's. Dispose stops that Azurite
 /// (`tributary storage stop`); homes left by a test process that died are stopped when the next one starts.
 /// </summary>
@@ -134,7 +135,8 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment.Remove("TRIBUTARY_STORAGE");
+        start.Environment.Remove(StorageConnection.EnvironmentVariable);
+        start.Environment.Remove(StorageConnection.FormerEnvironmentVariable);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

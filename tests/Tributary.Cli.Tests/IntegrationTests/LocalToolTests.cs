@@ -7,7 +7,7 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 
 /// <summary>
 /// The CLI as a user runs it: separate processes (serve in one, drop / runs / get in others) on the embedded default
-/// only (no TRIBUTARY_STORAGE), sharing the home's one detached Azurite.
+/// only (no TributaryStorage), sharing the home's one detached Azurite.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable

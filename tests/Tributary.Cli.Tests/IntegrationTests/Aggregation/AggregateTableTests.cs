@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Tributary.Cli.Runtime;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Aggregation;
@@ -155,7 +156,7 @@ public sealed class AggregateTableTests(AzuriteFixture azurite) : IClassFixture<
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["TRIBUTARY_STORAGE"] = azurite.ConnectionString;
+        start.Environment[StorageConnection.EnvironmentVariable] = azurite.ConnectionString;
         start.Environment["Tributary__WorkDirectory"] = Path.Combine(work, "cli");
         start.Environment["Tributary__DatasetsPath"] = Path.Combine(work, "datasets");
         using var process = Process.Start(start)!;
