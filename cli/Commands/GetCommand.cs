@@ -80,7 +80,19 @@ public static class GetCommand
             folder = outFolder ?? Path.Combine(Directory.GetCurrentDirectory(), target);
             foreach (var path in manifest.Outputs.Append($"{BlobContainers.Results}/{StorageLayout.Manifest(manifest.Dataset, manifest.RunId)}").Distinct())
             {
-                files.Add((path, path));
+                if (!path.EndsWith('/'))
+                {
+                    files.Add((path, path));
+                    continue;
+                }
+
+                // A folder output (the dataset's aggregate table): every blob under it, as it stands now.
+                var slash = path.IndexOf('/', StringComparison.Ordinal);
+                var container = store.Service.GetBlobContainerClient(path[..slash]);
+                await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, path[(slash + 1)..], cancellationToken))
+                {
+                    files.Add(($"{container.Name}/{blob.Name}", $"{container.Name}/{blob.Name}"));
+                }
             }
         }
         else
