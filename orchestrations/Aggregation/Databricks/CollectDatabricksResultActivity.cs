@@ -42,7 +42,7 @@ public sealed class CollectDatabricksResultActivity(BlobStore store, DatasetTabl
             return Failed($"the Databricks run reported SUCCESS but there is no aggregate table at {tablePath}");
         }
 
-        var recorded = await AggregateCommitVersion.NewestAsync(aggregate);
+        var recorded = await AggregateTableLog.ReflectedCuratedVersionAsync(aggregate, snapshot);
         if (jobSummary.Action == DatabricksJobSummary.Applied && jobSummary.CuratedVersion is { } read && (recorded is null || recorded < read))
         {
             return Failed($"the Databricks run refreshed to curated version {read}, but the aggregate table at {tablePath} records {recorded?.ToString(CultureInfo.InvariantCulture) ?? "no curated version"}");

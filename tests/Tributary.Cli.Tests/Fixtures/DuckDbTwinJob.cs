@@ -93,7 +93,7 @@ public sealed class DuckDbTwinJob(string connectionString, Func<string, Aggregat
         var snapshot = await DeltaLog.ReadSnapshotAsync(curated, curatedVersion)
             ?? throw new InvalidOperationException($"[DELTA_TABLE_NOT_FOUND] no curated table of {dataset} at version {curatedVersion}");
 
-        var recorded = await AggregateCommitVersion.NewestAsync(aggregate);
+        var recorded = await AggregateTableLog.ReflectedCuratedVersionAsync(aggregate, await DeltaLog.ReadSnapshotAsync(aggregate));
         if (recorded > curatedVersion)
         {
             var current = await DeltaLog.ReadSnapshotAsync(aggregate);
@@ -154,8 +154,8 @@ public sealed class DuckDbTwinJob(string connectionString, Func<string, Aggregat
                 OperationParameters = new Dictionary<string, string> { ["mode"] = "Overwrite" },
                 CommitInfo = new Dictionary<string, object?>
                 {
-                    [AggregateCommitVersion.Field] = curatedVersion,
-                    [AggregateCommitVersion.UserMetadata] = JsonSerializer.Serialize(new { curatedVersion, runId, mode = "full", engine = "databricks" }),
+                    [AggregateTableLog.CuratedVersionField] = curatedVersion,
+                    [AggregateTableLog.UserMetadataField] = JsonSerializer.Serialize(new { curatedVersion, runId, mode = "full", engine = "databricks" }),
                     ["runId"] = runId,
                 },
             };

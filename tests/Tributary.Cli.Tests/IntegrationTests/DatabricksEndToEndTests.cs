@@ -63,7 +63,7 @@ public sealed class DatabricksEndToEndTests(AzuriteFixture azurite) : IClassFixt
         var expected = TaxiOracle.Aggregate(file);
         Assert.Equal(expected, TaxiOracle.ReadResult(local));
         Assert.Equal(expected.Count, manifest.Aggregation.ResultRows);
-        Assert.NotNull(await Tributary.Orchestrations.Aggregation.Databricks.AggregateCommitVersion.NewestAsync(aggregate));
+        Assert.NotNull(await AggregateTableLog.ReflectedCuratedVersionAsync(aggregate, snapshot));
         Assert.Contains($"{BlobContainers.Results}/{StorageLayout.AggregateTableRoot("taxi")}", manifest.Aggregation.Outputs);
 
         // The engine-neutral summary and the committed manifest say the same.
