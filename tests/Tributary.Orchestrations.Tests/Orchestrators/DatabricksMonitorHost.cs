@@ -62,7 +62,7 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                 });
                 registry.AddActivityFunc<CollectDatabricksResultInput, AggregationOutcome>(nameof(CollectDatabricksResultActivity), (_, input) =>
                     new AggregationOutcome(AggregationEngines.Databricks, input.DatabricksRunId.ToString(System.Globalization.CultureInfo.InvariantCulture), input.RunPageUrl, 42,
-                        [$"results/{input.Dataset}/run={input.RunId}/aggregate/part-00000.parquet", $"results/{input.Dataset}/run={input.RunId}/summary.json"], AggregationState.Succeeded, input.Message));
+                        [$"results/{input.Dataset}/aggregate/", $"results/{input.Dataset}/run={input.RunId}/_databricks_summary.json"], AggregationState.Succeeded, input.Message));
                 registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
                 {
                     sim.Committed[manifest.RunId] = manifest;
