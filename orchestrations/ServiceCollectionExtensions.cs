@@ -102,8 +102,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();
 
-        // Until the aggregate refresh's affected-groups computation is bound here, Databricks refreshes are full.
-        services.TryAddSingleton<IAffectedGroups, UnknownAffectedGroups>();
+        // A Databricks refresh recomputes the groups the DuckDB refresh would: keys of the curated files changed since the
+        // curated version the aggregate table records.
+        services.TryAddSingleton<IAffectedGroups, TableAffectedGroups>();
 
         // Needs a DurableTaskClient from the host; the Functions app builds one per call instead (see RunsApi).
         services.AddSingleton<IRunsApi, RunsApi>();

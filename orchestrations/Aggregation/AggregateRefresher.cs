@@ -166,6 +166,7 @@ public sealed class AggregateRefresher
             {
                 ["runId"] = runId,
                 [AggregateTableLog.CuratedVersionField] = curatedVersion,
+                [AggregateTableLog.UserMetadataField] = AggregateTableLog.UserMetadata(curatedVersion),
                 ["groupsRefreshed"] = groups,
             },
         };

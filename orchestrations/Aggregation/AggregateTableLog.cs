@@ -7,13 +7,18 @@ namespace Tributary.Orchestrations.Aggregation;
 
 /// <summary>
 /// How the aggregate table records what it reflects. Each refresh commit's commitInfo carries <c>curatedVersion</c>
-/// (the curated table version the whole aggregate equals the spec over); the latest such commit is the truth.
+/// (the curated table version the whole aggregate equals the spec over), and the same as <c>userMetadata</c>
+/// <c>{"curatedVersion":N}</c>, the only commitInfo field a Spark writer can set and Spark's history shows (the Databricks
+/// job records it there); the latest such commit is the truth. This is the one reader of that record, for both engines.
 /// The commit's txn (appId <c>tributary-refresh-{curatedVersion}</c>) lets a replayed refresh of the same version
 /// find its commit. The spec's hash sits in the table configuration, so a changed spec forces a full recompute.
 /// </summary>
 public static class AggregateTableLog
 {
     public const string CuratedVersionField = "curatedVersion";
+
+    /// <summary>The commitInfo field Spark writers set (writer option <c>userMetadata</c>) and Spark's history exposes.</summary>
+    public const string UserMetadataField = "userMetadata";
     public const string SpecHashKey = "tributary.aggregationSpecHash";
     public const string RefreshOperation = "REFRESH";
 
@@ -81,7 +86,7 @@ public static class AggregateTableLog
             return value.GetInt64();
         }
 
-        if (fields.TryGetValue("userMetadata", out var user) && user.ValueKind == JsonValueKind.String)
+        if (fields.TryGetValue(UserMetadataField, out var user) && user.ValueKind == JsonValueKind.String)
         {
             try
             {
@@ -99,6 +104,10 @@ public static class AggregateTableLog
 
         return null;
     }
+
+    /// <summary>The <c>userMetadata</c> of a refresh commit reflecting <paramref name="curatedVersion"/>: <c>{"curatedVersion":N}</c>.</summary>
+    public static string UserMetadata(long curatedVersion) =>
+        JsonSerializer.Serialize(new Dictionary<string, long> { [CuratedVersionField] = curatedVersion });
 
     /// <summary>First 16 bytes of the SHA-256 of what the spec computes (groups and measures, not the engine), in hex.</summary>
     public static string SpecHash(AggregationSpec spec) =>

@@ -250,20 +250,11 @@ public sealed class RunsApi(
         var curated = await DeltaLog.ReadSnapshotAsync(tables.Curated(dataset), cancellationToken: cancellationToken);
         var rows = curated?.ActiveFiles.Values.Sum(add => add.NumRecords ?? 0) ?? 0;
 
-        // The refresh records the curated version it reflects in its commitInfo (curatedVersion).
+        // The refresh records the curated version it reflects in its commitInfo (curatedVersion, or Spark's userMetadata).
         var latest = (await DeltaLog.ReadHistoryAsync(tables.Aggregate(dataset), limit: 1, cancellationToken)).MaxBy(h => h.Version);
-        var refresh = latest is null ? null : new DatasetRefresh(latest.Version, latest.Timestamp, CuratedVersionOf(latest));
+        var refresh = latest is null ? null : new DatasetRefresh(latest.Version, latest.Timestamp, AggregateTableLog.CuratedVersionOf(latest.CommitInfo));
         return ApiResult.Ok(new DatasetStatusResponse(dataset, curated?.Version, rows, curated?.ActiveFiles.Count ?? 0, refresh));
     }
-
-    private static long? CuratedVersionOf(DeltaHistoryEntry refresh) => refresh.Field("curatedVersion") is { } value
-        ? value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt64(out var number) => number,
-            JsonValueKind.String when long.TryParse(value.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        }
-        : null;
 
     private ApiProblem? DatasetProblem(string dataset)
     {

@@ -36,12 +36,10 @@ public static class StorageLayout
 
     public static string AggregateResult(string dataset, string runId) => $"{RunPrefix(dataset, runId)}aggregate.parquet";
 
-    public static string AggregateSummary(string dataset, string runId) => $"{RunPrefix(dataset, runId)}summary.json";
-
     /// <summary>Folder the Databricks job writes its result into (Spark writes a directory of part files).</summary>
     public static string DatabricksResultFolder(string dataset, string runId) => $"{RunPrefix(dataset, runId)}aggregate/";
 
-    /// <summary>The summary the Databricks job writes (its own format); Tributary writes <see cref="AggregateSummary"/> from it.</summary>
+    /// <summary>The summary the Databricks job writes (its own format); the collect activity reads it into the manifest.</summary>
     public static string DatabricksJobSummary(string dataset, string runId) => $"{RunPrefix(dataset, runId)}_databricks_summary.json";
 
     /// <summary>The external engine run in flight for a Tributary run (in <see cref="BlobContainers.State"/>), for cancellation.</summary>

@@ -5,7 +5,7 @@ namespace Tributary.Orchestrations.Aggregation.Databricks;
 /// <summary>
 /// Which groups of a dataset's aggregate a refresh to <c>curatedVersion</c> must recompute: the group keys present in the
 /// curated files added or removed since the aggregate's last refresh. The seam through which the Databricks engine gets
-/// them from the aggregate refresh's own computation (engine-neutral; bind it to that implementation when both exist).
+/// them from the aggregate refresh's own computation (<see cref="TableAffectedGroups"/>).
 /// </summary>
 public interface IAffectedGroups
 {
@@ -21,10 +21,3 @@ public interface IAffectedGroups
 /// </summary>
 /// <param name="SparkPredicate">Alternatively a Spark SQL predicate over those columns (used when <paramref name="Keys"/> is empty).</param>
 public sealed record AffectedGroupSet(IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string?>> Keys, string? SparkPredicate = null);
-
-/// <summary>Default until the aggregate refresh's computation is bound: affected groups unknown, every refresh is full.</summary>
-public sealed class UnknownAffectedGroups : IAffectedGroups
-{
-    public Task<AffectedGroupSet?> ComputeAsync(string dataset, DatasetDefinition definition, long curatedVersion, CancellationToken cancellationToken = default) =>
-        Task.FromResult<AffectedGroupSet?>(null);
-}

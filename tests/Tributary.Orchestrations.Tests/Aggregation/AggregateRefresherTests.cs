@@ -75,6 +75,10 @@ public sealed class AggregateRefresherTests : IDisposable
         var history = await DeltaLog.ReadHistoryAsync(aggregate);
         Assert.Equal([v0, v1, v2, v3, v4, v7], history.Select(h => h.Field(AggregateTableLog.CuratedVersionField)!.Value.GetInt64()));
         Assert.All(history, h => Assert.Equal(AggregateTableLog.RefreshOperation, h.Operation));
+
+        // Also as userMetadata, the one commitInfo field Spark's history shows (the Databricks job records it there too).
+        Assert.Equal([v0, v1, v2, v3, v4, v7], history.Select(h => System.Text.Json.JsonDocument.Parse(h.Field(AggregateTableLog.UserMetadataField)!.Value.GetString()!).RootElement.GetProperty("curatedVersion").GetInt64()));
+        Assert.Equal($$"""{"curatedVersion":{{v7}}}""", history[^1].Field(AggregateTableLog.UserMetadataField)!.Value.GetString());
     }
 
     [Fact]

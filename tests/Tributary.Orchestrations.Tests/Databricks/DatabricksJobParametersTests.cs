@@ -95,10 +95,10 @@ public sealed class DatabricksJobParametersTests
             Fields = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(fields),
         };
 
-        Assert.Equal(7, AggregateCommitVersion.Of(Info("""{"curatedVersion": 7}""")));
-        Assert.Equal(9, AggregateCommitVersion.Of(Info("""{"userMetadata": "{\"curatedVersion\":9,\"engine\":\"databricks\"}"}""")));
-        Assert.Null(AggregateCommitVersion.Of(Info("""{"userMetadata": "hand-written note"}""")));
-        Assert.Null(AggregateCommitVersion.Of(Info("""{"runId": "x"}""")));
-        Assert.Null(AggregateCommitVersion.Of(null));
+        Assert.Equal(7, AggregateTableLog.CuratedVersionOf(Info("""{"curatedVersion": 7}""")));
+        Assert.Equal(9, AggregateTableLog.CuratedVersionOf(Info("""{"userMetadata": "{\"curatedVersion\":9,\"engine\":\"databricks\"}"}""")));
+        Assert.Null(AggregateTableLog.CuratedVersionOf(Info("""{"userMetadata": "hand-written note"}""")));
+        Assert.Null(AggregateTableLog.CuratedVersionOf(Info("""{"runId": "x"}""")));
+        Assert.Null(AggregateTableLog.CuratedVersionOf(null));
     }
 }

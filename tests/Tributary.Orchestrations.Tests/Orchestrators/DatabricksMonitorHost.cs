@@ -7,6 +7,7 @@ using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 
@@ -43,6 +44,10 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                     new RunPlan([.. request.Inputs.Select((input, i) => new ChunkSpec(request.RunId, request.Dataset, i, input, "csv"))], [], AggregationEngines.Databricks, 0.05));
                 registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), (_, chunk) =>
                     new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-{chunk.Index:D5}.parquet", null, 0.01));
+                // Every successful run commits to the curated table before the refresh (versions 0, 1, …).
+                var tableVersion = -1L;
+                registry.AddActivityFunc<CommitTableRequest, TableCommit>(nameof(CommitTableActivity), (_, request) =>
+                    new TableCommit(Interlocked.Increment(ref tableVersion), request.Parts.Count, 0, false, 0, 1, []));
                 registry.AddActivityFunc<StartDatabricksRunInput, StartDatabricksRunOutput>(nameof(StartDatabricksRunActivity), (_, input) => sim.Start(input));
                 registry.AddActivityFunc<EngineRunRecord, string>(nameof(RecordEngineRunActivity), (_, record) =>
                 {
@@ -57,7 +62,7 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                 });
                 registry.AddActivityFunc<CollectDatabricksResultInput, AggregationOutcome>(nameof(CollectDatabricksResultActivity), (_, input) =>
                     new AggregationOutcome(AggregationEngines.Databricks, input.DatabricksRunId.ToString(System.Globalization.CultureInfo.InvariantCulture), input.RunPageUrl, 42,
-                        [$"results/{input.Dataset}/run={input.RunId}/aggregate/part-00000.parquet", $"results/{input.Dataset}/run={input.RunId}/summary.json"], AggregationState.Succeeded, input.Message));
+                        [$"results/{input.Dataset}/aggregate/", $"results/{input.Dataset}/run={input.RunId}/_databricks_summary.json"], AggregationState.Succeeded, input.Message));
                 registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
                 {
                     sim.Committed[manifest.RunId] = manifest;

@@ -31,7 +31,8 @@ public sealed class DatabricksMonitorTests(DatabricksMonitorHost fixture) : ICla
         Assert.Equal(ScriptedDatabricks.PageOf(databricksRunId), aggregation.EngineRunUrl);
         Assert.Equal(AggregationState.Succeeded, aggregation.State);
         Assert.Equal(42, aggregation.ResultRows);
-        Assert.Contains($"results/taxi/run={runId}/summary.json", manifest.Outputs);
+        Assert.Contains("results/taxi/aggregate/", manifest.Outputs);
+        Assert.DoesNotContain(manifest.Outputs, o => o.EndsWith("/summary.json", StringComparison.Ordinal)); // no per-run summary
         Assert.Equal(3, Databricks.Polls(databricksRunId)); // PENDING, RUNNING, TERMINATED
         Assert.DoesNotContain(databricksRunId, Databricks.Cancels);
 

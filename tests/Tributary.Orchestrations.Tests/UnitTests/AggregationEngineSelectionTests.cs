@@ -61,7 +61,7 @@ public sealed class AggregationEngineSelectionTests
         // Storage is never reached: the engine's absence is the first thing checked.
         var store = new BlobStore(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true"));
         var definitions = new FrozenDefinitions(catalog, store);
-        var prepare = new PrepareDatabricksRunActivity(definitions, DatabricksAggregationSettings.Disabled, new UnknownAffectedGroups(), store);
+        var prepare = new PrepareDatabricksRunActivity(definitions, DatabricksAggregationSettings.Disabled, new ThrowingAffectedGroups(), store);
 
         var plan = await prepare.RunAsync(new FakeActivityContext(nameof(PrepareDatabricksRunActivity)), new AggregationRequest("r1", "taxi", ["curated/taxi/run=r1/part-00000.parquet"]));
 
@@ -70,4 +70,10 @@ public sealed class AggregationEngineSelectionTests
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    private sealed class ThrowingAffectedGroups : IAffectedGroups
+    {
+        public Task<AffectedGroupSet?> ComputeAsync(string dataset, DatasetDefinition definition, long curatedVersion, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("not reached: the engine is not configured");
+    }
 }
