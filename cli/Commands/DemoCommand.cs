@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Tributary.Cli.Hosting;
 using Tributary.Cli.Runtime;
+using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;

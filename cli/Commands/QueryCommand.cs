@@ -2,6 +2,7 @@ using System.CommandLine;
 using Azure.Storage.Blobs;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations;
+using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables;
 

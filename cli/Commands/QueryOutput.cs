@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Spectre.Console;
+using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Cli.Commands;

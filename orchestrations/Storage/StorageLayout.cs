@@ -19,6 +19,9 @@ public static class StorageLayout
     /// <summary>Root of a dataset's aggregate Delta table in <see cref="BlobContainers.Results"/>.</summary>
     public static string AggregateTableRoot(string dataset) => $"{dataset}/aggregate/";
 
+    /// <summary>The aggregate table as a container-qualified path, as manifests list outputs.</summary>
+    public static string AggregateTablePath(string dataset) => $"{BlobContainers.Results}/{AggregateTableRoot(dataset)}";
+
     /// <summary>
     /// The affected group keys a Databricks refresh for a run reads (<c>affected_keys_path</c>), in <see cref="BlobContainers.Results"/>
     /// under the aggregate table root; a hidden (<c>_</c>) folder, so Delta readers and vacuum ignore it.

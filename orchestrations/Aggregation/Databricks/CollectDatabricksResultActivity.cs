@@ -20,7 +20,7 @@ public sealed class CollectDatabricksResultActivity(BlobStore store, DatasetTabl
     {
         var engineRunId = input.DatabricksRunId.ToString(CultureInfo.InvariantCulture);
         var jobSummaryName = StorageLayout.DatabricksJobSummary(input.Dataset, input.RunId);
-        var tablePath = RefreshAggregateActivity.AggregateTablePath(input.Dataset);
+        var tablePath = StorageLayout.AggregateTablePath(input.Dataset);
         AggregationOutcome Failed(string message) =>
             new(AggregationEngines.Databricks, engineRunId, input.RunPageUrl, 0, [], AggregationState.Failed, message, "RESULT_MISSING");
 

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;

@@ -1,4 +1,5 @@
 using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Orchestrations.Tests.Aggregation;

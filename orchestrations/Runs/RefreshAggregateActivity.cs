@@ -1,8 +1,9 @@
 using Microsoft.DurableTask;
+using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Storage;
 
-namespace Tributary.Orchestrations.Aggregation;
+namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
 /// The embedded aggregation: refreshes the dataset aggregate table (results/{dataset}/aggregate/) with DuckDB to the
@@ -24,9 +25,7 @@ public sealed class RefreshAggregateActivity(FrozenDefinitions definitions, Aggr
             ? $"{refresh.GroupsRefreshed} group(s) refreshed{(refresh.Full ? " (full recompute)" : "")}"
             : $"the aggregate already reflects curated version {refresh.CuratedVersion}";
         return new AggregationOutcome(
-            AggregationEngines.DuckDb, null, null, refresh.GroupsRefreshed, [AggregateTablePath(request.Dataset)], AggregationState.Succeeded, message,
+            AggregationEngines.DuckDb, null, null, refresh.GroupsRefreshed, [StorageLayout.AggregateTablePath(request.Dataset)], AggregationState.Succeeded, message,
             AggregateVersion: refresh.AggregateVersion, CuratedVersion: refresh.CuratedVersion);
     }
-
-    public static string AggregateTablePath(string dataset) => $"{BlobContainers.Results}/{StorageLayout.AggregateTableRoot(dataset)}";
 }

@@ -1,9 +1,10 @@
 using DuckDB.NET.Data;
 using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Tables;
 using Tributary.Orchestrations.Tables.Delta;
 using static Tributary.Orchestrations.Processing.DuckDbCommands;
 
-namespace Tributary.Orchestrations.Tables;
+namespace Tributary.Orchestrations.Api;
 
 /// <summary>The rows of a query and which table versions they were read from.</summary>
 /// <param name="AggregateVersion">The aggregate version behind the <c>aggregate</c> view; null when there is no aggregate yet.</param>
