@@ -3,33 +3,49 @@ using System.Text.RegularExpressions;
 namespace Tributary.Orchestrations.Datasets;
 
 /// <summary>A schema column type, parsed from its declared name, with its DuckDB spelling.</summary>
-public sealed partial record ColumnType(string Kind, int Precision = 0, int Scale = 0)
+public sealed partial record ColumnType(ColumnKind Kind, int Precision = 0, int Scale = 0)
 {
-    public static readonly IReadOnlyList<string> Kinds = ["string", "int", "long", "double", "decimal", "bool", "date", "timestamp"];
+    /// <summary>The names definitions use, by kind.</summary>
+    private static readonly Dictionary<string, ColumnKind> ByName = new(StringComparer.Ordinal)
+    {
+        ["string"] = ColumnKind.String,
+        ["int"] = ColumnKind.Int,
+        ["long"] = ColumnKind.Long,
+        ["double"] = ColumnKind.Double,
+        ["decimal"] = ColumnKind.Decimal,
+        ["bool"] = ColumnKind.Bool,
+        ["date"] = ColumnKind.Date,
+        ["timestamp"] = ColumnKind.Timestamp,
+    };
 
-    public bool IsNumeric => Kind is "int" or "long" or "double" or "decimal";
+    public static readonly IReadOnlyList<string> Kinds = [.. ByName.Keys];
 
-    public bool IsTemporal => Kind is "date" or "timestamp";
+    /// <summary>The kind's name as a definition writes it.</summary>
+    public string Name => ByName.First(pair => pair.Value == Kind).Key;
+
+    public bool IsNumeric => Kind is ColumnKind.Int or ColumnKind.Long or ColumnKind.Double or ColumnKind.Decimal;
+
+    public bool IsTemporal => Kind is ColumnKind.Date or ColumnKind.Timestamp;
 
     public string DuckDbType => Kind switch
     {
-        "string" => "VARCHAR",
-        "int" => "INTEGER",
-        "long" => "BIGINT",
-        "double" => "DOUBLE",
-        "decimal" => $"DECIMAL({Precision},{Scale})",
-        "bool" => "BOOLEAN",
-        "date" => "DATE",
-        "timestamp" => "TIMESTAMP",
-        _ => throw new InvalidOperationException(Kind),
+        ColumnKind.String => "VARCHAR",
+        ColumnKind.Int => "INTEGER",
+        ColumnKind.Long => "BIGINT",
+        ColumnKind.Double => "DOUBLE",
+        ColumnKind.Decimal => $"DECIMAL({Precision},{Scale})",
+        ColumnKind.Bool => "BOOLEAN",
+        ColumnKind.Date => "DATE",
+        ColumnKind.Timestamp => "TIMESTAMP",
+        _ => throw new InvalidOperationException(Kind.ToString()),
     };
 
     /// <summary>The word a rejection reason uses: "'abc' is not a decimal".</summary>
     public string Noun => Kind switch
     {
-        "int" or "long" => "an integer",
-        "bool" => "a boolean",
-        _ => $"a {Kind}",
+        ColumnKind.Int or ColumnKind.Long => "an integer",
+        ColumnKind.Bool => "a boolean",
+        _ => $"a {Name}",
     };
 
     public static bool TryParse(string text, out ColumnType type)
@@ -40,12 +56,18 @@ public sealed partial record ColumnType(string Kind, int Precision = 0, int Scal
         {
             var precision = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             var scale = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-            type = new ColumnType("decimal", precision, scale);
+            type = new ColumnType(ColumnKind.Decimal, precision, scale);
             return precision is >= 1 and <= 38 && scale >= 0 && scale <= precision;
         }
 
-        type = new ColumnType(trimmed == "decimal" ? "decimal" : trimmed, trimmed == "decimal" ? 18 : 0, trimmed == "decimal" ? 2 : 0);
-        return Kinds.Contains(trimmed);
+        if (!ByName.TryGetValue(trimmed, out var kind))
+        {
+            type = new ColumnType(ColumnKind.String);
+            return false;
+        }
+
+        type = kind == ColumnKind.Decimal ? new ColumnType(kind, 18, 2) : new ColumnType(kind);
+        return true;
     }
 
     public static ColumnType Parse(string text) =>

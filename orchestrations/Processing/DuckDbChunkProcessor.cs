@@ -332,7 +332,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
     /// a plain TIMESTAMP would be written as not adjusted and read as <c>timestamp_ntz</c>. Decimals and dates keep their types.
     /// </summary>
     private static string AsStored(IReadOnlyList<ColumnSpec> schema, string query) =>
-        $"SELECT {string.Join(", ", schema.Select(c => ColumnType.Parse(c.Type).Kind == "timestamp"
+        $"SELECT {string.Join(", ", schema.Select(c => ColumnType.Parse(c.Type).Kind == ColumnKind.Timestamp
             ? $"CAST({Identifier(c.Name)} AS TIMESTAMPTZ) AS {Identifier(c.Name)}"
             : Identifier(c.Name)))} FROM ({query})";
 

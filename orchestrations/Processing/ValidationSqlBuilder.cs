@@ -27,15 +27,15 @@ public static class ValidationSqlBuilder
         var type = ColumnType.Parse(column.Type);
         if (!rawIsText)
         {
-            return type.Kind == "string" ? $"CAST({raw} AS VARCHAR)" : $"TRY_CAST({raw} AS {type.DuckDbType})";
+            return type.Kind == ColumnKind.String ? $"CAST({raw} AS VARCHAR)" : $"TRY_CAST({raw} AS {type.DuckDbType})";
         }
 
         return type.Kind switch
         {
-            "string" => raw,
-            "bool" => $"TRY_CAST(lower(trim({raw})) AS BOOLEAN)",
-            "date" when column.Format is not null => $"CAST(try_strptime(trim({raw}), {Literal(column.Format)}) AS DATE)",
-            "timestamp" when column.Format is not null => $"CAST(try_strptime(trim({raw}), {Literal(column.Format)}) AS TIMESTAMP)",
+            ColumnKind.String => raw,
+            ColumnKind.Bool => $"TRY_CAST(lower(trim({raw})) AS BOOLEAN)",
+            ColumnKind.Date when column.Format is not null => $"CAST(try_strptime(trim({raw}), {Literal(column.Format)}) AS DATE)",
+            ColumnKind.Timestamp when column.Format is not null => $"CAST(try_strptime(trim({raw}), {Literal(column.Format)}) AS TIMESTAMP)",
             // trim stays even though the cast skips ASCII whitespace: untrimmed, DuckDB casts '+ ' to 0 and '4E ' to 4.
             _ => $"TRY_CAST(trim({raw}) AS {type.DuckDbType})",
         };
@@ -43,7 +43,7 @@ public static class ValidationSqlBuilder
 
     /// <summary>True when the column's text is local wall-clock time in a declared zone, stored as UTC.</summary>
     public static bool HasTimeZone(ColumnSpec column, bool rawIsText) =>
-        rawIsText && column.TimeZone is not null && ColumnType.Parse(column.Type).Kind == "timestamp";
+        rawIsText && column.TimeZone is not null && ColumnType.Parse(column.Type).Kind == ColumnKind.Timestamp;
 
     /// <summary>
     /// A DuckDB list of the row's problems, each "column: what is wrong"; empty when the row is valid.
@@ -85,7 +85,7 @@ public static class ValidationSqlBuilder
             yield return new Check($"{raw} IS NULL", Literal($"{name}: required value is missing"));
         }
 
-        if (type.Kind != "string")
+        if (type.Kind != ColumnKind.String)
         {
             yield return new Check($"{raw} IS NOT NULL AND {typed} IS NULL", $"{Literal(name + ": '")} || {shown} || {Literal($"' is not {type.Noun}")}");
         }

@@ -15,14 +15,14 @@ public static class TableSchemas
 
     public static string DeltaTypeOf(ColumnType type) => type.Kind switch
     {
-        "string" => DeltaTypes.String,
-        "int" => DeltaTypes.Integer,
-        "long" => DeltaTypes.Long,
-        "double" => DeltaTypes.Double,
-        "decimal" => DeltaTypes.Decimal(type.Precision, type.Scale),
-        "bool" => DeltaTypes.Boolean,
-        "date" => DeltaTypes.Date,
-        "timestamp" => DeltaTypes.Timestamp,
+        ColumnKind.String => DeltaTypes.String,
+        ColumnKind.Int => DeltaTypes.Integer,
+        ColumnKind.Long => DeltaTypes.Long,
+        ColumnKind.Double => DeltaTypes.Double,
+        ColumnKind.Decimal => DeltaTypes.Decimal(type.Precision, type.Scale),
+        ColumnKind.Bool => DeltaTypes.Boolean,
+        ColumnKind.Date => DeltaTypes.Date,
+        ColumnKind.Timestamp => DeltaTypes.Timestamp,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type.Kind, "no Delta type for this column type"),
     };
 }

@@ -40,12 +40,12 @@ public sealed class FieldRule
     {
         kind = type.Kind switch
         {
-            "string" => Kind.String,
-            "int" or "long" => Kind.Integer,
-            "decimal" => Kind.Decimal,
-            "double" => Kind.Double,
-            "bool" => Kind.Bool,
-            "date" => Kind.Date,
+            ColumnKind.String => Kind.String,
+            ColumnKind.Int or ColumnKind.Long => Kind.Integer,
+            ColumnKind.Decimal => Kind.Decimal,
+            ColumnKind.Double => Kind.Double,
+            ColumnKind.Bool => Kind.Bool,
+            ColumnKind.Date => Kind.Date,
             _ => Kind.Timestamp,
         };
         required = column.Required;
@@ -55,7 +55,7 @@ public sealed class FieldRule
         switch (kind)
         {
             case Kind.Integer:
-                maxDigits = type.Kind == "int" ? 9 : 18;
+                maxDigits = type.Kind == ColumnKind.Int ? 9 : 18;
                 (minUnscaled, maxUnscaled) = (Bound(column.Min, 0, Math.Ceiling) ?? long.MinValue, Bound(column.Max, 0, Math.Floor) ?? long.MaxValue);
                 break;
             case Kind.Decimal:
@@ -79,11 +79,11 @@ public sealed class FieldRule
     public static FieldRule? TryCreate(ColumnSpec column, Func<string, long?[]> zoneOffsets)
     {
         var type = ColumnType.Parse(column.Type);
-        var zoned = column.TimeZone is not null && type.Kind == "timestamp";
+        var zoned = column.TimeZone is not null && type.Kind == ColumnKind.Timestamp;
         var rule = new FieldRule(column, type, zoned ? zoneOffsets(column.TimeZone!) : null);
         var boundsPlain = new[] { column.Min, column.Max }.All(b => b is null || !SqlText.Number(b.Value).Contains('E', StringComparison.OrdinalIgnoreCase));
         var usable = boundsPlain && (column.Pattern is null || rule.pattern is not null) && (!type.IsTemporal || rule.template is not null)
-            && !(type.Kind == "decimal" && type.Precision > 18);
+            && !(type.Kind == ColumnKind.Decimal && type.Precision > 18);
         return usable ? rule : null;
     }
 
