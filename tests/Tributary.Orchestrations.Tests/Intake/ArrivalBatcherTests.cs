@@ -41,14 +41,14 @@ public sealed class ArrivalBatcherTests(AzuriteFixture azurite) : IClassFixture<
     {
         await using var core = await CoreHost.StartAsync(azurite);
         var dataset = CoreHost.NewDataset("bytime");
-        core.WriteDataset(dataset, """{ "maxFiles": 100, "maxSeconds": 1 }""");
+        core.WriteDataset(dataset, """{ "maxFiles": 100, "maxSeconds": 2 }""");
         var intake = core.Intake();
         var batcher = core.Batcher();
         await intake.SubmitBlobAsync($"{dataset}/a.csv", "0x1", 10);
         await intake.SubmitBlobAsync($"{dataset}/b.csv", "0x1", 10);
 
         var early = await batcher.SealDueWindowsAsync(dataset);
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
         var due = await batcher.SealDueWindowsAsync(dataset);
 
         Assert.Empty(early);
