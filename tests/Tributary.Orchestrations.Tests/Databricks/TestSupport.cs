@@ -79,13 +79,6 @@ internal static class TestSupport
     }
 }
 
-internal sealed class FakeActivityContext(string name) : TaskActivityContext
-{
-    public override TaskName Name { get; } = new(name);
-
-    public override string InstanceId { get; } = "instance-1";
-}
-
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();

@@ -1,8 +1,9 @@
 using Tributary.Cli.Runtime;
+using Xunit;
 
-namespace Tributary.Cli.Tests.Fixtures;
+namespace Tributary.Testing;
 
-/// <summary>A real Azurite (the npm emulator), disk-backed in a temporary folder, for one test class.</summary>
+/// <summary>A real Azurite (the npm emulator the repository pins), disk-backed in a temporary folder, for one test class.</summary>
 public class AzuriteFixture : IAsyncLifetime
 {
     private readonly bool inMemory;
@@ -36,6 +37,10 @@ public class AzuriteFixture : IAsyncLifetime
             Directory.Delete(DataFolder, recursive: true);
         }
         catch (IOException)
+        {
+            // Temporary data only.
+        }
+        catch (UnauthorizedAccessException)
         {
             // Temporary data only.
         }
