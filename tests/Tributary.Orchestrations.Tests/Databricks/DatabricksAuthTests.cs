@@ -27,7 +27,14 @@ public sealed class DatabricksAuthTests : IDisposable
     [Fact]
     public async Task Wrong_pat_gives_unauthorized_without_retry()
     {
-        using var sp = TestSupport.Services(_sim, o => o.Token = "dapi-wrong");
+        // A roomy attempt timeout: on a loaded machine the first call can exceed the suite's 2 s, and a timed-out
+        // attempt is retried, which is not what this test is about.
+        using var sp = TestSupport.Services(_sim, o =>
+        {
+            o.Token = "dapi-wrong";
+            o.HttpAttemptTimeout = TimeSpan.FromSeconds(20);
+            o.HttpTotalTimeout = TimeSpan.FromSeconds(40);
+        });
         var client = sp.GetRequiredService<DatabricksJobsClient>();
 
         var error = await Assert.ThrowsAsync<DatabricksApiException>(() => client.GetRunAsync(1));
