@@ -91,6 +91,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VersionClaims>();
         services.AddSingleton<IntakeClaims>();
         services.AddSingleton<RunCommitter>();
+        services.AddSingleton<InputArchiver>();
         services.AddSingleton<DatasetTables>();
         services.AddSingleton<TableFileCache>();
         services.AddSingleton<AggregateRefresher>();
