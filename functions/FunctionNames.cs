@@ -19,4 +19,5 @@ public static class FunctionNames
     public const string GetDataset = "GetDataset";
     public const string BackfillRequest = "BackfillRequest";
     public const string SealBatchWindows = "SealBatchWindows";
+    public const string SweepIncoming = "SweepIncoming";
 }

@@ -99,6 +99,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();
+        services.AddSingleton<IncomingSweep>();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();

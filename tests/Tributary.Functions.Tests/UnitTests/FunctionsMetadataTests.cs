@@ -31,7 +31,7 @@ public sealed class FunctionsMetadataTests
         [
             FunctionNames.IncomingBlob, FunctionNames.IncomingBlobEventGrid, FunctionNames.RerunRun, FunctionNames.ReprocessDataset,
             FunctionNames.GetRun, FunctionNames.ListRuns, FunctionNames.CancelRun, FunctionNames.GetDataset, FunctionNames.BackfillRequest,
-            FunctionNames.SealBatchWindows,
+            FunctionNames.SealBatchWindows, FunctionNames.SweepIncoming,
         ];
         var expected = triggers.Concat(TributaryTasks.Orchestrators.Concat(TributaryTasks.Activities).Select(t => t.Name)).Order();
 
@@ -88,6 +88,16 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("timerTrigger", (string?)trigger["type"]);
         Assert.Equal("*/10 * * * * *", (string?)trigger["schedule"]);
         Assert.Contains(Bindings(FunctionNames.SealBatchWindows), b => (string?)b!["type"] == "durableClient");
+    }
+
+    [Fact]
+    public void The_reconciliation_sweep_runs_on_a_timer_every_ten_minutes()
+    {
+        var trigger = Trigger(FunctionNames.SweepIncoming);
+
+        Assert.Equal("timerTrigger", (string?)trigger["type"]);
+        Assert.Equal("0 */10 * * * *", (string?)trigger["schedule"]);
+        Assert.Contains(Bindings(FunctionNames.SweepIncoming), b => (string?)b!["type"] == "durableClient");
     }
 
     [Fact]
