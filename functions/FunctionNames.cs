@@ -20,4 +20,5 @@ public static class FunctionNames
     public const string BackfillRequest = "BackfillRequest";
     public const string SealBatchWindows = "SealBatchWindows";
     public const string SweepIncoming = "SweepIncoming";
+    public const string BatchSeal = "BatchSeal";
 }

@@ -100,6 +100,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();
         services.AddSingleton<IncomingSweep>();
+        services.AddSingleton<BatchSealMessages>();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();

@@ -62,6 +62,7 @@ public sealed class TributaryHost : IAsyncDisposable
                 builder.Services.AddHostedService<BlobWatcher>();
                 builder.Services.AddHostedService<BatchSealer>();
                 builder.Services.AddHostedService<IncomingSweeper>();
+                builder.Services.AddHostedService<BatchSealQueueListener>();
                 builder.Services.AddHostedService<BackfillQueueListener>();
             }
 

@@ -31,7 +31,7 @@ public sealed class FunctionsMetadataTests
         [
             FunctionNames.IncomingBlob, FunctionNames.IncomingBlobEventGrid, FunctionNames.RerunRun, FunctionNames.ReprocessDataset,
             FunctionNames.GetRun, FunctionNames.ListRuns, FunctionNames.CancelRun, FunctionNames.GetDataset, FunctionNames.BackfillRequest,
-            FunctionNames.SealBatchWindows, FunctionNames.SweepIncoming,
+            FunctionNames.SealBatchWindows, FunctionNames.SweepIncoming, FunctionNames.BatchSeal,
         ];
         var expected = triggers.Concat(TributaryTasks.Orchestrators.Concat(TributaryTasks.Activities).Select(t => t.Name)).Order();
 
@@ -88,6 +88,17 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("timerTrigger", (string?)trigger["type"]);
         Assert.Equal("*/10 * * * * *", (string?)trigger["schedule"]);
         Assert.Contains(Bindings(FunctionNames.SealBatchWindows), b => (string?)b!["type"] == "durableClient");
+    }
+
+    [Fact]
+    public void Batch_seal_messages_are_read_from_the_batch_seal_queue_on_the_data_account()
+    {
+        var trigger = Trigger(FunctionNames.BatchSeal);
+
+        Assert.Equal("queueTrigger", (string?)trigger["type"]);
+        Assert.Equal(StorageQueues.BatchSeal, (string?)trigger["queueName"]);
+        Assert.Equal(AppSettings.TributaryStorage, (string?)trigger["connection"]);
+        Assert.Contains(Bindings(FunctionNames.BatchSeal), b => (string?)b!["type"] == "durableClient");
     }
 
     [Fact]
