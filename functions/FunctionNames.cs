@@ -21,4 +21,5 @@ public static class FunctionNames
     public const string SealBatchWindows = "SealBatchWindows";
     public const string SweepIncoming = "SweepIncoming";
     public const string BatchSeal = "BatchSeal";
+    public const string BlobCreated = "BlobCreated";
 }

@@ -101,6 +101,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArrivalBatcher>();
         services.AddSingleton<IncomingSweep>();
         services.AddSingleton<BatchSealMessages>();
+        services.AddSingleton<BlobCreatedEvents>();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();

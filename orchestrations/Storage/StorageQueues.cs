@@ -10,5 +10,9 @@ public static class StorageQueues
     /// <summary>Seal requests for batch windows, delayed until a window is due (see Intake/BatchSealMessages).</summary>
     public const string BatchSeal = "batch-seal";
 
-    public static readonly IReadOnlyList<string> All = [RunCompletions, BackfillRequests, BackfillRequestsPoison, BatchSeal];
+    /// <summary>Event Grid BlobCreated events for incoming (production intake; see Intake/BlobCreatedEvents).</summary>
+    public const string BlobCreated = "blob-created";
+    public const string BlobCreatedPoison = "blob-created-poison";
+
+    public static readonly IReadOnlyList<string> All = [RunCompletions, BackfillRequests, BackfillRequestsPoison, BatchSeal, BlobCreated, BlobCreatedPoison];
 }

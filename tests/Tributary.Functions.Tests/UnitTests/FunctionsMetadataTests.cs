@@ -31,7 +31,7 @@ public sealed class FunctionsMetadataTests
         [
             FunctionNames.IncomingBlob, FunctionNames.IncomingBlobEventGrid, FunctionNames.RerunRun, FunctionNames.ReprocessDataset,
             FunctionNames.GetRun, FunctionNames.ListRuns, FunctionNames.CancelRun, FunctionNames.GetDataset, FunctionNames.BackfillRequest,
-            FunctionNames.SealBatchWindows, FunctionNames.SweepIncoming, FunctionNames.BatchSeal,
+            FunctionNames.SealBatchWindows, FunctionNames.SweepIncoming, FunctionNames.BatchSeal, FunctionNames.BlobCreated,
         ];
         var expected = triggers.Concat(TributaryTasks.Orchestrators.Concat(TributaryTasks.Activities).Select(t => t.Name)).Order();
 
@@ -90,15 +90,17 @@ public sealed class FunctionsMetadataTests
         Assert.Contains(Bindings(FunctionNames.SealBatchWindows), b => (string?)b!["type"] == "durableClient");
     }
 
-    [Fact]
-    public void Batch_seal_messages_are_read_from_the_batch_seal_queue_on_the_data_account()
+    [Theory]
+    [InlineData(FunctionNames.BatchSeal, StorageQueues.BatchSeal)]
+    [InlineData(FunctionNames.BlobCreated, StorageQueues.BlobCreated)]
+    public void Queue_triggers_read_their_queue_on_the_data_account(string name, string queue)
     {
-        var trigger = Trigger(FunctionNames.BatchSeal);
+        var trigger = Trigger(name);
 
         Assert.Equal("queueTrigger", (string?)trigger["type"]);
-        Assert.Equal(StorageQueues.BatchSeal, (string?)trigger["queueName"]);
+        Assert.Equal(queue, (string?)trigger["queueName"]);
         Assert.Equal(AppSettings.TributaryStorage, (string?)trigger["connection"]);
-        Assert.Contains(Bindings(FunctionNames.BatchSeal), b => (string?)b!["type"] == "durableClient");
+        Assert.Contains(Bindings(name), b => (string?)b!["type"] == "durableClient");
     }
 
     [Fact]
