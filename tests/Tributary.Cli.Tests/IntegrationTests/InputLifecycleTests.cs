@@ -111,6 +111,36 @@ public sealed class InputLifecycleTests(AzuriteFixture azurite) : IClassFixture<
         Assert.False((await service.GetBlobContainerClient(BlobContainers.Archive).GetBlobClient(StorageLayout.ArchivedInput(name, uploaded.ETag.ToString())).ExistsAsync()).Value);
     }
 
+    [Fact]
+    public async Task After_a_restart_the_watcher_lists_only_the_backlog_and_restarts_no_finished_run()
+    {
+        var configuration = TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub());
+        var (first, _, v1) = await UploadAsync("taxi/restart/one.csv", seed: 15, rows: 200);
+        var firstRun = RunIds.ForBlob("taxi", first, v1.ETag.ToString());
+        DateTimeOffset created;
+        await using (var host = await TestHosts.StartAsync(configuration))
+        {
+            await RunWaiter.WaitAsync(host.Client, firstRun, TimeSpan.FromMinutes(2));
+            created = (await host.Client.GetInstanceAsync(firstRun))!.CreatedAt;
+        }
+
+        // While no host runs, one new file lands: incoming holds exactly that backlog.
+        var (second, _, v2) = await UploadAsync("taxi/restart/two.csv", seed: 16, rows: 300);
+        var backlog = new List<string>();
+        await foreach (var blob in service.GetBlobContainerClient(BlobContainers.Incoming).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "taxi/restart/", CancellationToken.None))
+        {
+            backlog.Add(blob.Name);
+        }
+
+        Assert.Equal([second], backlog);
+        await using (var host = await TestHosts.StartAsync(configuration))
+        {
+            var manifest = await RunWaiter.WaitAsync(host.Client, RunIds.ForBlob("taxi", second, v2.ETag.ToString()), TimeSpan.FromMinutes(2));
+            Assert.Equal(300, manifest.Totals.RowsRead);
+            Assert.Equal(created, (await host.Client.GetInstanceAsync(firstRun))!.CreatedAt);
+        }
+    }
+
     private BlobClient Incoming(string name) => service.GetBlobContainerClient(BlobContainers.Incoming).GetBlobClient(name);
 
     private async Task<(string Name, string File, Azure.Storage.Blobs.Models.BlobContentInfo Uploaded)> UploadAsync(string name, int seed, int rows = 1000)
