@@ -19,4 +19,7 @@ public static class FunctionNames
     public const string GetDataset = "GetDataset";
     public const string BackfillRequest = "BackfillRequest";
     public const string SealBatchWindows = "SealBatchWindows";
+    public const string SweepIncoming = "SweepIncoming";
+    public const string BatchSeal = "BatchSeal";
+    public const string BlobCreated = "BlobCreated";
 }

@@ -35,6 +35,12 @@ public sealed class PipelineOptions
     /// <summary>How long an intake claim without an orchestration is left to its owner before another intake takes it over.</summary>
     public TimeSpan IntakeClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the reconciliation sweep lists incoming for blobs every trigger missed (see Intake/IncomingSweep).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Blobs younger than this are left to their event or the watcher; older unclaimed ones are taken in by the sweep.</summary>
+    public TimeSpan SweepGracePeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Batch window of datasets whose definition has no batch section; the default is one run per blob.</summary>
     public BatchWindow Batch { get; set; } = BatchWindow.None;
 

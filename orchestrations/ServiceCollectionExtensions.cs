@@ -91,6 +91,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<VersionClaims>();
         services.AddSingleton<IntakeClaims>();
         services.AddSingleton<RunCommitter>();
+        services.AddSingleton<InputArchiver>();
         services.AddSingleton<DatasetTables>();
         services.AddSingleton<TableFileCache>();
         services.AddSingleton<AggregateRefresher>();
@@ -98,6 +99,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();
         services.AddSingleton<ArrivalBatcher>();
+        services.AddSingleton<IncomingSweep>();
+        services.AddSingleton<BatchSealMessages>();
+        services.AddSingleton<BlobCreatedEvents>();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(DatabricksAggregationSettings.Disabled);
         services.TryAddSingleton<IEngineRunCanceller, NoEngineRunCanceller>();

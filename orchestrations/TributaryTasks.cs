@@ -27,6 +27,7 @@ public static class TributaryTasks
         typeof(CollectDatabricksResultActivity),
         typeof(CommitTableActivity),
         typeof(CommitRunActivity),
+        typeof(ArchiveInputsActivity),
         typeof(ListBackfillPageActivity),
     ];
 

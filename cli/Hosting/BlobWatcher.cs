@@ -7,11 +7,14 @@ namespace Tributary.Cli.Hosting;
 /// <summary>
 /// The standalone host's blob trigger: polls incoming/ and hands each new blob version to the core's intake.
 /// What has been taken in is recorded in storage by the intake (claims), so a restart neither misses nor
-/// repeats a blob; the in-memory set only saves calls.
+/// repeats a blob; the in-memory set only saves calls. Processed inputs leave incoming (input.afterCommit = archive or
+/// delete), so a listing, and the first scan after a restart, cost what the backlog holds, not history; datasets that
+/// keep their inputs pay one claim check per kept blob after a restart, as before. The set holds only what the last
+/// listing showed, so it is bounded by incoming too.
 /// </summary>
 public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, WatcherOptions options, ILogger<BlobWatcher> logger) : BackgroundService
 {
-    private readonly HashSet<(string Name, string ETag)> seen = [];
+    private HashSet<(string Name, string ETag)> seen = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,20 +38,25 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
 
     private async Task ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
     {
+        var listed = new HashSet<(string Name, string ETag)>();
         await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
         {
             var key = (blob.Name, blob.Properties.ETag!.Value.ToString());
             if (seen.Contains(key))
             {
+                listed.Add(key);
                 continue;
             }
 
             var outcome = await intake.SubmitBlobAsync(blob.Name, key.Item2, blob.Properties.ContentLength ?? 0, cancellationToken);
             if (outcome.Decision != IntakeDecision.ClaimedElsewhere)
             {
-                seen.Add(key);
+                listed.Add(key);
             }
         }
+
+        // Versions that left incoming are forgotten: the set follows the backlog, not history.
+        seen = listed;
     }
 }
 

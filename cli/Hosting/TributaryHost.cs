@@ -64,6 +64,8 @@ public sealed class TributaryHost : IAsyncDisposable
                 builder.Services.AddSingleton(new WatcherOptions(configuration.GetValue("Tributary:WatchInterval", TimeSpan.FromSeconds(1))));
                 builder.Services.AddHostedService<BlobWatcher>();
                 builder.Services.AddHostedService<BatchSealer>();
+                builder.Services.AddHostedService<IncomingSweeper>();
+                builder.Services.AddHostedService<BatchSealQueueListener>();
                 builder.Services.AddHostedService<BackfillQueueListener>();
             }
 

@@ -66,4 +66,8 @@ public static class ActivityFunctions
     [Function(nameof(CommitRunActivity))]
     public static Task<string> CommitRun([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
         CoreActivity.RunAsync<CommitRunActivity, RunManifest, string>(context, manifest);
+
+    [Function(nameof(ArchiveInputsActivity))]
+    public static Task<IReadOnlyList<InputMove>> ArchiveInputs([ActivityTrigger] ArchiveInputsRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<ArchiveInputsActivity, ArchiveInputsRequest, IReadOnlyList<InputMove>>(context, request);
 }

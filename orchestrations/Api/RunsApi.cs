@@ -62,7 +62,8 @@ public sealed class RunsApi(
         }
 
         var rerunId = RunIds.ForRerun(runId, attempt);
-        var request = claim.Request with { RunId = rerunId, RerunOf = runId, MaxChunksInFlight = options.MaxChunksInFlight };
+        var inputs = await ReadableInputsAsync(claim.Request, cancellationToken);
+        var request = claim.Request with { RunId = rerunId, RerunOf = runId, Inputs = inputs, MaxChunksInFlight = options.MaxChunksInFlight };
         var outcome = await intake.StartAsync(request, cancellationToken);
         if (outcome.Decision != IntakeDecision.Started)
         {
@@ -70,6 +71,37 @@ public sealed class RunsApi(
         }
 
         return ApiResult.Accepted(new RunAccepted(rerunId, request.Dataset, RunStatus.Pending, runId, StatusUrl(rerunId)));
+    }
+
+    /// <summary>
+    /// A rerun reads each input where it now is: in incoming while the processed version is still there, else at the
+    /// archived copy the original run's manifest names (the input keeps its name and ETag, so the table still replaces
+    /// the same input's rows). An input that is in neither place fails the rerun's planning as before.
+    /// </summary>
+    private async Task<IReadOnlyList<BlobReference>> ReadableInputsAsync(IngestRequest original, CancellationToken cancellationToken)
+    {
+        var manifest = await catalog.ReadManifestAsync(original.Dataset, original.RunId, cancellationToken);
+        var archived = (manifest?.InputsAfterCommit ?? [])
+            .Where(a => a.ArchivedAs is not null)
+            .GroupBy(a => (a.Input.Name, ETag: a.Input.ETag.Trim('"')))
+            .ToDictionary(g => g.Key, g => g.First());
+        var inputs = new List<BlobReference>(original.Inputs.Count);
+        foreach (var input in original.Inputs)
+        {
+            if (input.Archived is null
+                && archived.TryGetValue((input.Name, input.ETag.Trim('"')), out var entry)
+                && await store.LastModifiedAsync(input, cancellationToken) is null)
+            {
+                var name = entry.ArchivedAs![(BlobContainers.Archive.Length + 1)..];
+                inputs.Add(input with { Archived = name, LastModified = input.LastModified ?? entry.Input.LastModified });
+            }
+            else
+            {
+                inputs.Add(input);
+            }
+        }
+
+        return inputs;
     }
 
     public Task<ApiResult<RunAccepted>> ReprocessAsync(string dataset, ReprocessRequest request, CancellationToken cancellationToken = default) =>

@@ -92,6 +92,11 @@ public static partial class DatasetDefinitionLoader
             yield return "input.chunkSizeBytes: must be at least 65536";
         }
 
+        if (!InputLifecycle.All.Contains(definition.Input.AfterCommit))
+        {
+            yield return $"input.afterCommit: '{definition.Input.AfterCommit}' is not one of {string.Join(", ", InputLifecycle.All)}";
+        }
+
         if (definition.FailureTolerance is < 0 or > 1)
         {
             yield return "failureTolerance: must be between 0 and 1";

@@ -9,6 +9,23 @@ public sealed record InputSpec
 
     /// <summary>Target chunk size for splittable text files.</summary>
     public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// What happens to an input once its run is committed (or the file is quarantined): <c>archive</c> (the default)
+    /// moves it to <c>archive/{dataset}/…</c>, <c>delete</c> removes it, <c>keep</c> leaves it in incoming (today's
+    /// behaviour before archiving: every listing of incoming then grows with history). See <see cref="InputLifecycle"/>.
+    /// </summary>
+    public string AfterCommit { get; init; } = InputLifecycle.Archive;
+}
+
+/// <summary>The values of <c>input.afterCommit</c>.</summary>
+public static class InputLifecycle
+{
+    public const string Archive = "archive";
+    public const string Delete = "delete";
+    public const string Keep = "keep";
+
+    public static readonly IReadOnlyList<string> All = [Archive, Delete, Keep];
 }
 
 public sealed record CsvOptions

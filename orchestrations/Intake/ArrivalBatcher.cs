@@ -19,6 +19,7 @@ public sealed class ArrivalBatcher(
     ArrivalRecords arrivals,
     VersionClaims versions,
     RunIntake intake,
+    BatchSealMessages seals,
     PipelineOptions options,
     ILogger<ArrivalBatcher> logger)
 {
@@ -32,6 +33,30 @@ public sealed class ArrivalBatcher(
         foreach (var dataset in datasets)
         {
             started.AddRange(await SealDueWindowsAsync(dataset, cancellationToken));
+        }
+
+        return started;
+    }
+
+    /// <summary>
+    /// Handles one <see cref="StorageQueues.BatchSeal"/> message: seals the dataset's due windows. When a window is due
+    /// but stays unsealed (another batcher holds the lease), a new message is sent so that it is not forgotten.
+    /// Returns the runs started; an unreadable message starts nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SealFromMessageAsync(string body, CancellationToken cancellationToken = default)
+    {
+        if (BatchSealMessages.DatasetOf(body) is not { } dataset)
+        {
+            logger.LogWarning("Dropped a {Queue} message that names no dataset: {Body}", StorageQueues.BatchSeal, body.Length > 200 ? body[..200] : body);
+            return [];
+        }
+
+        var started = await SealDueWindowsAsync(dataset, cancellationToken);
+        var window = intake.WindowOf(dataset);
+        var pending = await arrivals.ListPendingAsync(dataset, cancellationToken);
+        if (pending.Count > 0 && (!window.IsEnabled || BatchWindowPlanner.NextDueWindow(pending, window, DateTimeOffset.UtcNow).Count > 0))
+        {
+            await seals.SendAsync(dataset, BatchSealMessages.RetryDelay, cancellationToken);
         }
 
         return started;

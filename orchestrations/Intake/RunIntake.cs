@@ -18,6 +18,7 @@ public sealed class RunIntake(
     VersionClaims versions,
     ArrivalRecords arrivals,
     DatasetCatalog catalog,
+    BatchSealMessages seals,
     ILogger<RunIntake> logger)
 {
     /// <summary>
@@ -29,9 +30,17 @@ public sealed class RunIntake(
     {
         var dataset = StorageLayout.DatasetOf(blobName) ?? RunIds.UnassignedDataset;
         var input = new BlobReference(BlobContainers.Incoming, blobName, etag.Trim('"'), size);
-        if (WindowOf(dataset).IsEnabled)
+        var window = WindowOf(dataset);
+        if (window.IsEnabled)
         {
-            return await arrivals.AddAsync(dataset, input, DateTimeOffset.UtcNow, cancellationToken);
+            var queued = await arrivals.AddAsync(dataset, input, DateTimeOffset.UtcNow, cancellationToken);
+            if (queued.Decision == IntakeDecision.Queued)
+            {
+                // The seal request comes due with the window, so no timer has to be running when it does.
+                await seals.ScheduleAsync(dataset, window, cancellationToken);
+            }
+
+            return queued;
         }
 
         var runId = RunIds.ForBlob(dataset, blobName, input.ETag);

@@ -1,5 +1,7 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Aggregation;
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Tables;
 
@@ -7,7 +9,10 @@ namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
 /// One run: plan the chunks, fan out processing (bounded), fan in the stats, commit a succeeded run to the dataset's
-/// curated table (one Delta commit), aggregate, then commit the manifest last. Failed and canceled runs commit nothing to the table. Deterministic: time comes from the context, all I/O from activities.
+/// curated table (one Delta commit), aggregate, then commit the manifest last. Failed and canceled runs commit nothing to the table.
+/// After the manifest, the inputs leave incoming as the dataset's <c>input.afterCommit</c> says (all inputs of a
+/// succeeded run, the quarantined ones of a failed run); their archive names are decided before and recorded in the manifest.
+/// Deterministic: time comes from the context, all I/O from activities.
 /// </summary>
 public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunManifest>
 {
@@ -25,13 +30,14 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         var quarantined = new List<QuarantinedFile>();
         AggregationOutcome? aggregation = null;
         TableCommit? table = null;
+        RunPlan? plan = null;
         RunStatus status;
         string? error = null;
 
         try
         {
             context.SetCustomStatus(new RunProgress("planning", 0, 0));
-            var plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), request, ActivityRetry);
+            plan = await context.CallActivityAsync<RunPlan>(nameof(PlanRunActivity), request, ActivityRetry);
             quarantined.AddRange(plan.QuarantinedFiles);
             definitionHash = plan.DefinitionHash;
 
@@ -69,6 +75,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         }
 
         context.SetCustomStatus(new RunProgress("committing", chunks.Count, chunks.Count));
+        var afterCommit = AfterCommit(request, plan, status, quarantined);
         var manifest = new RunManifest(
             request.RunId,
             request.Dataset,
@@ -83,11 +90,60 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             new RunTimings(startedAt, processedAt, aggregatedAt, context.CurrentUtcDateTime),
             error,
             definitionHash,
-            table?.Summary);
+            table?.Summary,
+            afterCommit);
 
         await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
+        await MoveInputsAsync(context, request, afterCommit, chunks.Count);
         context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
         return manifest;
+    }
+
+    /// <summary>
+    /// The inputs that leave incoming after the manifest, and where to: every input of a succeeded run, the quarantined
+    /// inputs of any run (a copy is in rejected). Pure, so the archive names are in the manifest before anything moves.
+    /// Inputs already read from the archive (a rerun) stay where they are; a run that could not be planned moves nothing.
+    /// </summary>
+    public static IReadOnlyList<InputAfterCommit> AfterCommit(IngestRequest request, RunPlan? plan, RunStatus status, IReadOnlyList<QuarantinedFile> quarantined)
+    {
+        if (plan is null)
+        {
+            return [];
+        }
+
+        var leaving = status == RunStatus.Succeeded ? plan.Inputs ?? request.Inputs : quarantined.Select(q => q.Input).ToList();
+        return leaving
+            .Where(input => input.Archived is null)
+            .DistinctBy(input => (input.Container, input.Name, input.ETag))
+            .Select(input => new InputAfterCommit(
+                input,
+                plan.AfterCommit,
+                plan.AfterCommit == InputLifecycle.Archive ? $"{Storage.BlobContainers.Archive}/{Storage.StorageLayout.ArchivedInput(input.Name, input.ETag)}" : null))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Carries out the manifest's afterCommit. A failure here does not change the committed run: the inputs stay in
+    /// incoming (already claimed, so nothing re-ingests them) and the failure is logged.
+    /// </summary>
+    private static async Task MoveInputsAsync(TaskOrchestrationContext context, IngestRequest request, IReadOnlyList<InputAfterCommit> afterCommit, int chunkCount)
+    {
+        if (afterCommit.All(a => a.Action == InputLifecycle.Keep))
+        {
+            return;
+        }
+
+        context.SetCustomStatus(new RunProgress("archiving inputs", chunkCount, chunkCount));
+        try
+        {
+            await context.CallActivityAsync<IReadOnlyList<InputMove>>(
+                nameof(ArchiveInputsActivity), new ArchiveInputsRequest(request.RunId, request.Dataset, afterCommit), ActivityRetry);
+        }
+        catch (TaskFailedException ex)
+        {
+            context.CreateReplaySafeLogger<IngestOrchestrator>().LogWarning(
+                "Run {RunId}: its inputs could not leave incoming ({Error}); they stay there, claimed", request.RunId, ex.FailureDetails.ErrorMessage);
+        }
     }
 
     /// <summary>

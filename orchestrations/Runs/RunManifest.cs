@@ -10,6 +10,10 @@ namespace Tributary.Orchestrations.Runs;
 /// A run without a manifest is not done.
 /// </summary>
 /// <param name="Table">The run's commit to the dataset's curated table; null for runs that did not succeed (they commit nothing).</param>
+/// <param name="InputsAfterCommit">
+/// What happens to each input once this manifest is written (<c>input.afterCommit</c>): its original location and, when
+/// archived, the archived one. Decided before the manifest, done after it by <see cref="ArchiveInputsActivity"/>.
+/// </param>
 public sealed record RunManifest(
     string RunId,
     string Dataset,
@@ -24,7 +28,14 @@ public sealed record RunManifest(
     RunTimings Timings,
     string? Error,
     string? DefinitionHash = null,
-    TableVersion? Table = null);
+    TableVersion? Table = null,
+    IReadOnlyList<InputAfterCommit>? InputsAfterCommit = null);
+
+/// <summary>
+/// One input's fate after its run: <see cref="Action"/> is archive, delete or keep (see InputLifecycle);
+/// <see cref="ArchivedAs"/> is "archive/{name}@{etag}" when archived, where reruns read it once it has left incoming.
+/// </summary>
+public sealed record InputAfterCommit(BlobReference Input, string Action, string? ArchivedAs);
 
 public sealed record RunTotals(long RowsRead, long RowsCurated, long RowsRejected, int FilesQuarantined)
 {

@@ -38,8 +38,9 @@ public sealed class BlobStore(BlobServiceClient service)
     /// </summary>
     public async Task DownloadToFileAsync(BlobReference input, string path, bool gunzip, HttpRange range = default, CancellationToken cancellationToken = default)
     {
-        var options = new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) } };
-        var response = await Blob(input.Container, input.Name).DownloadStreamingAsync(options, cancellationToken);
+        var (blob, conditions) = Source(input);
+        var options = new BlobDownloadOptions { Range = range, Conditions = conditions };
+        var response = await blob.DownloadStreamingAsync(options, cancellationToken);
         await using var content = response.Value.Content;
         await using var file = File.Create(path);
         if (gunzip)
@@ -61,7 +62,8 @@ public sealed class BlobStore(BlobServiceClient service)
     {
         try
         {
-            var properties = await Blob(input.Container, input.Name).GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(input.ETag) }, cancellationToken);
+            var (blob, conditions) = Source(input);
+            var properties = await blob.GetPropertiesAsync(conditions, cancellationToken);
             return properties.Value.LastModified;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
@@ -73,19 +75,17 @@ public sealed class BlobStore(BlobServiceClient service)
     /// <summary>A read-only stream over one blob version that fetches it range by range (<paramref name="bufferSize"/> bytes per request).</summary>
     public async Task<Stream> OpenReadAsync(BlobReference input, int bufferSize = 4 << 20, CancellationToken cancellationToken = default)
     {
-        var options = new BlobOpenReadOptions(allowModifications: false)
-        {
-            BufferSize = bufferSize,
-            Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) },
-        };
-        return await Blob(input.Container, input.Name).OpenReadAsync(options, cancellationToken);
+        var (blob, conditions) = Source(input);
+        var options = new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferSize, Conditions = conditions };
+        return await blob.OpenReadAsync(options, cancellationToken);
     }
 
     /// <summary>Writes the bytes [offset, offset + length) of one blob version at the same position of a local file.</summary>
     public async Task DownloadRangeIntoAsync(BlobReference input, long offset, long length, FileStream target, CancellationToken cancellationToken = default)
     {
-        var options = new BlobDownloadOptions { Range = new HttpRange(offset, length), Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) } };
-        var response = await Blob(input.Container, input.Name).DownloadStreamingAsync(options, cancellationToken);
+        var (blob, conditions) = Source(input);
+        var options = new BlobDownloadOptions { Range = new HttpRange(offset, length), Conditions = conditions };
+        var response = await blob.DownloadStreamingAsync(options, cancellationToken);
         await using var content = response.Value.Content;
         target.Position = offset;
         await content.CopyToAsync(target, cancellationToken);
@@ -124,7 +124,16 @@ public sealed class BlobStore(BlobServiceClient service)
     /// <summary>Copies one blob version into another container by streaming, so no SAS or server-side copy is needed.</summary>
     public async Task CopyAsync(BlobReference source, string container, string name, CancellationToken cancellationToken = default)
     {
-        await using var read = await Blob(source.Container, source.Name).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+        await using var read = await OpenReadAsync(source, cancellationToken: cancellationToken);
         await Blob(container, name).UploadAsync(read, overwrite: true, cancellationToken);
     }
+
+    /// <summary>
+    /// Where one version is read: its archived copy when <see cref="BlobReference.Archived"/> is set (archive names are
+    /// per version and written only by the archiver, so no condition), else the blob itself, If-Match its ETag.
+    /// </summary>
+    private (BlobClient Blob, BlobRequestConditions? Conditions) Source(BlobReference input) =>
+        input.Archived is { } archived
+            ? (Blob(BlobContainers.Archive, archived), null)
+            : (Blob(input.Container, input.Name), new BlobRequestConditions { IfMatch = new ETag(input.ETag) });
 }

@@ -93,6 +93,13 @@ public static class StorageLayout
     /// <summary>Leased while one batcher seals a dataset's windows, so two hosts never seal the same arrivals.</summary>
     public static string BatcherLock(string dataset) => $"locks/batcher-{dataset}";
 
+    /// <summary>
+    /// Where a processed input version is archived, in <see cref="BlobContainers.Archive"/>: its incoming name plus
+    /// <c>@{etag}</c>, so versions of one name stay apart, a prefix of the incoming name still selects it, and the name
+    /// is known before the move (the manifest records it first).
+    /// </summary>
+    public static string ArchivedInput(string incomingBlobName, string etag) => $"{incomingBlobName}@{etag.Trim('"')}";
+
     /// <summary>The dataset is the first folder of an incoming blob name: <c>{dataset}/...</c>.</summary>
     public static string? DatasetOf(string incomingBlobName)
     {

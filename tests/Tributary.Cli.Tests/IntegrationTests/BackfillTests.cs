@@ -95,11 +95,11 @@ public sealed class BackfillTests(InMemoryAzuriteFixture azurite, ITestOutputHel
         output.WriteLine($"history rows of the backfill instance: {count}");
         Assert.InRange(count, 1, 200);
 
-        // The same backfill again: every version was processed already, so nothing runs.
+        // The same backfill again: every processed version has left incoming for the archive (input.afterCommit), so a
+        // backfill, which lists incoming, finds nothing to run.
         var again = await api.StartBackfillAsync(new BackfillRequest("taxi", Prefix: "bulk/"));
         var skipped = await WaitForBackfillAsync(host.Client, again.Value!.RunId, TimeSpan.FromMinutes(2), _ => { });
-        Assert.Equal(blobs, skipped.Listed);
-        Assert.Equal(blobs, skipped.Skipped);
+        Assert.Equal(0, skipped.Listed);
         Assert.Equal(0, skipped.Runs);
     }
 

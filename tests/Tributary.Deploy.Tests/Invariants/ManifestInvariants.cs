@@ -86,6 +86,8 @@ public static partial class ManifestInvariants
         from key in TriggerMetadataKeys.Unknown(trigger)
         select $"ScaledObject/{scaled.Metadata.Name} trigger {trigger.Name ?? trigger.Type}: unknown metadata {key}";
 
+    private static readonly string[] AppQueues = ["blob-created", "batch-seal"];
+
     /// <summary>The scaler watches exactly the task hub queues host.json implies, plus the app's own inputs.</summary>
     public static IEnumerable<string> QueueNamesMatchHost(RenderedManifests render, HostSettings host)
     {
@@ -116,10 +118,17 @@ public static partial class ManifestInvariants
         {
             yield return "no azure-queue trigger on backfill-requests";
         }
-        var blob = scaled.Spec.Triggers.FirstOrDefault(t => t.Type == "azure-blob");
-        if (blob?.Metadata.GetValueOrDefault("blobContainerName") != "incoming" || !blob.Metadata.ContainsKey("blobPrefix"))
+        foreach (var queue in AppQueues.Where(q => !queues.Contains(q)))
         {
-            yield return "no azure-blob trigger on container incoming with a blobPrefix";
+            yield return $"no azure-queue trigger on {queue}";
+        }
+        // Only incoming may be counted as blobs: it holds the backlog, while archive and curated grow with history.
+        foreach (var blob in scaled.Spec.Triggers.Where(t => t.Type == "azure-blob"))
+        {
+            if (blob.Metadata.GetValueOrDefault("blobContainerName") != "incoming" || !blob.Metadata.ContainsKey("blobPrefix"))
+            {
+                yield return "an azure-blob trigger counts something other than container incoming (with a blobPrefix)";
+            }
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class FunctionsMetadataTests
         [
             FunctionNames.IncomingBlob, FunctionNames.IncomingBlobEventGrid, FunctionNames.RerunRun, FunctionNames.ReprocessDataset,
             FunctionNames.GetRun, FunctionNames.ListRuns, FunctionNames.CancelRun, FunctionNames.GetDataset, FunctionNames.BackfillRequest,
-            FunctionNames.SealBatchWindows,
+            FunctionNames.SealBatchWindows, FunctionNames.SweepIncoming, FunctionNames.BatchSeal, FunctionNames.BlobCreated,
         ];
         var expected = triggers.Concat(TributaryTasks.Orchestrators.Concat(TributaryTasks.Activities).Select(t => t.Name)).Order();
 
@@ -88,6 +88,29 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("timerTrigger", (string?)trigger["type"]);
         Assert.Equal("*/10 * * * * *", (string?)trigger["schedule"]);
         Assert.Contains(Bindings(FunctionNames.SealBatchWindows), b => (string?)b!["type"] == "durableClient");
+    }
+
+    [Theory]
+    [InlineData(FunctionNames.BatchSeal, StorageQueues.BatchSeal)]
+    [InlineData(FunctionNames.BlobCreated, StorageQueues.BlobCreated)]
+    public void Queue_triggers_read_their_queue_on_the_data_account(string name, string queue)
+    {
+        var trigger = Trigger(name);
+
+        Assert.Equal("queueTrigger", (string?)trigger["type"]);
+        Assert.Equal(queue, (string?)trigger["queueName"]);
+        Assert.Equal(AppSettings.TributaryStorage, (string?)trigger["connection"]);
+        Assert.Contains(Bindings(name), b => (string?)b!["type"] == "durableClient");
+    }
+
+    [Fact]
+    public void The_reconciliation_sweep_runs_on_a_timer_every_ten_minutes()
+    {
+        var trigger = Trigger(FunctionNames.SweepIncoming);
+
+        Assert.Equal("timerTrigger", (string?)trigger["type"]);
+        Assert.Equal("0 */10 * * * *", (string?)trigger["schedule"]);
+        Assert.Contains(Bindings(FunctionNames.SweepIncoming), b => (string?)b!["type"] == "durableClient");
     }
 
     [Fact]

@@ -56,6 +56,18 @@ public sealed class DatasetDefinitionTests : IDisposable
     }
 
     [Fact]
+    public void Input_afterCommit_defaults_to_archive_and_accepts_only_archive_delete_or_keep()
+    {
+        Assert.Equal(InputLifecycle.Archive, DatasetDefinitionLoader.LoadFile(Write("trips.yaml", ValidYaml)).Input.AfterCommit);
+        var keep = ValidYaml.Replace("  format: csv\n", "  format: csv\n  afterCommit: keep\n", StringComparison.Ordinal);
+        Assert.Equal(InputLifecycle.Keep, DatasetDefinitionLoader.LoadFile(Write("keep.yaml", keep)).Input.AfterCommit);
+
+        var file = Write("move.yaml", keep.Replace("afterCommit: keep", "afterCommit: move", StringComparison.Ordinal));
+        var error = Assert.Throws<DatasetDefinitionException>(() => DatasetDefinitionLoader.LoadFile(file));
+        Assert.Contains("line 4, input.afterCommit: 'move' is not one of archive, delete, keep", error.Message);
+    }
+
+    [Fact]
     public void A_YAML_error_names_the_file_the_line_and_the_path()
     {
         var file = Write("trips.yaml", ValidYaml.Replace("type: \"decimal(10,2)\"", "type: money", StringComparison.Ordinal));

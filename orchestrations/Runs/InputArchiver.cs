@@ -1,0 +1,149 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Orchestrations.Runs;
+
+/// <summary>What became of one input when its run's <see cref="InputAfterCommit"/> was carried out.</summary>
+public enum InputMove
+{
+    /// <summary>Copied to the archive, verified, and removed from incoming.</summary>
+    Archived,
+
+    /// <summary>Removed from incoming (afterCommit = delete).</summary>
+    Deleted,
+
+    /// <summary>Left in incoming (afterCommit = keep).</summary>
+    Kept,
+
+    /// <summary>
+    /// A newer upload replaced the processed version under the same name: the newer one stays in incoming (it has its
+    /// own run). The processed version is archived if it was copied before it was replaced.
+    /// </summary>
+    Replaced,
+
+    /// <summary>Neither in incoming nor in the archive: deleted by someone else before it could be archived.</summary>
+    Gone,
+}
+
+/// <summary>
+/// Moves a run's inputs out of incoming after its manifest is written: copy to the archive, verify the copy, then
+/// delete the source only if its ETag is still the processed one. Every step is idempotent, so a retry or a replay
+/// after a crash between the manifest and the move (or in the middle of it) finishes the move without losing a copy.
+/// </summary>
+public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger)
+{
+    /// <summary>Metadata on an archived copy: the ETag of the incoming version it copies (a retry recognises its own copy).</summary>
+    public const string SourceETagKey = "sourceetag";
+
+    public async Task<InputMove> MoveAsync(InputAfterCommit input, CancellationToken cancellationToken = default)
+    {
+        var version = input.Input;
+        switch (input.Action)
+        {
+            case InputLifecycle.Keep:
+                return InputMove.Kept;
+            case InputLifecycle.Delete:
+                return await DeleteSourceAsync(version, cancellationToken) ? InputMove.Deleted : InputMove.Replaced;
+            case InputLifecycle.Archive:
+                var archived = await CopyAsync(input, cancellationToken);
+                if (!archived)
+                {
+                    return await Exists(version, cancellationToken) ? InputMove.Replaced : InputMove.Gone;
+                }
+
+                return await DeleteSourceAsync(version, cancellationToken) ? InputMove.Archived : InputMove.Replaced;
+            default:
+                throw new ArgumentException($"unknown afterCommit action '{input.Action}' for {version}", nameof(input));
+        }
+    }
+
+    /// <summary>
+    /// Copies the processed version to its archive name unless a verified copy is already there. False when the
+    /// version is no longer in incoming and no copy was made (replaced or deleted before archiving).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The copy does not match the source (retried by the activity).</exception>
+    public async Task<bool> CopyAsync(InputAfterCommit input, CancellationToken cancellationToken = default)
+    {
+        var version = input.Input;
+        var target = store.BlobAt(input.ArchivedAs ?? throw new ArgumentException($"{version} has no archive name", nameof(input)));
+        if (await VerifiedCopyAsync(target, version, sourceHash: null, cancellationToken))
+        {
+            return true;
+        }
+
+        BlobProperties source;
+        try
+        {
+            source = (await store.Blob(version.Container, version.Name).GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(version.ETag) }, cancellationToken)).Value;
+            await using var read = await store.OpenReadAsync(version with { Archived = null }, cancellationToken: cancellationToken);
+            await target.UploadAsync(read, new BlobUploadOptions
+            {
+                Metadata = new Dictionary<string, string> { [SourceETagKey] = version.ETag.Trim('"') },
+                HttpHeaders = new BlobHttpHeaders { ContentType = source.ContentType, ContentEncoding = source.ContentEncoding },
+            }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        if (!await VerifiedCopyAsync(target, version, source.ContentHash, cancellationToken))
+        {
+            throw new InvalidOperationException($"the archived copy {input.ArchivedAs} of {version} does not match it (size or MD5); the source stays in incoming");
+        }
+
+        return true;
+    }
+
+    /// <summary>Deletes the incoming blob only while it is still the processed version; false when it is gone or newer.</summary>
+    public async Task<bool> DeleteSourceAsync(BlobReference version, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await store.Blob(version.Container, version.Name).DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = new ETag(version.ETag) }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // If-Match on a blob that no longer exists is also 412 (Azure and Azurite): gone is done.
+            if (!await Exists(version, cancellationToken))
+            {
+                return true;
+            }
+
+            logger.LogInformation("{Input} was replaced by a newer upload before it left incoming; the newer version stays for its own run", version);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The copy is this version's: it names the version's ETag, has its size, and (when both sides have a Content-MD5,
+    /// which the service computes for single-request uploads) the same MD5.
+    /// </summary>
+    private static async Task<bool> VerifiedCopyAsync(Azure.Storage.Blobs.BlobClient target, BlobReference version, byte[]? sourceHash, CancellationToken cancellationToken)
+    {
+        BlobProperties copy;
+        try
+        {
+            copy = (await target.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+
+        var names = copy.Metadata.TryGetValue(SourceETagKey, out var etag) && etag == version.ETag.Trim('"');
+        var sameHash = sourceHash is not { Length: > 0 } || copy.ContentHash is not { Length: > 0 } || sourceHash.AsSpan().SequenceEqual(copy.ContentHash);
+        return names && copy.ContentLength == version.Size && sameHash;
+    }
+
+    private async Task<bool> Exists(BlobReference version, CancellationToken cancellationToken) =>
+        (await store.Blob(version.Container, version.Name).ExistsAsync(cancellationToken)).Value;
+}
