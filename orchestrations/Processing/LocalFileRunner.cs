@@ -21,7 +21,8 @@ public static class LocalFileRunner
         string memoryLimit = DuckDbChunkProcessor.DefaultMemoryLimit,
         int parallelChunks = 1,
         int threadsPerChunk = 2,
-        bool fastPath = true)
+        bool fastPath = true,
+        Compression.GzipLimits? gzipLimits = null)
     {
         Directory.CreateDirectory(outputFolder);
         var format = DataFormats.FromFileName(path) ?? throw new ArgumentException($"unknown format: {path}");
@@ -35,10 +36,17 @@ public static class LocalFileRunner
         if (DataFormats.IsGzip(path))
         {
             source = Path.Combine(outputFolder, "input-" + Path.GetFileNameWithoutExtension(path));
-            await using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress))
-            await using (var file = File.Create(source))
+            try
             {
-                await gzip.CopyToAsync(file);
+                await using var compressed = File.OpenRead(path);
+                await using var file = File.Create(source);
+                await Compression.VerifiedGzip.CopyAsync(compressed, file, gzipLimits ?? new Compression.GzipLimits());
+            }
+            catch (Compression.UnreadableInputException ex)
+            {
+                // As the activity does: the whole file is quarantined with the reason.
+                File.Delete(source);
+                return [new ChunkRun(0, new LocalChunk(source, format, name), ChunkOutcome.Unreadable(ex.Message), Path.Combine(outputFolder, "part-00000.parquet"), null)];
             }
 
             specs = [new ChunkSpec("local", dataset.Name, 0, input, format)];

@@ -33,19 +33,18 @@ public sealed class BlobStore(BlobServiceClient service)
     }
 
     /// <summary>
-    /// Streams one version of a blob (optionally a byte range) to a local file, decompressing gzip on the way.
-    /// Fails with 412 when the blob has been overwritten since <paramref name="input"/> was taken.
+    /// Streams one version of a blob (optionally a byte range) to a local file, through <paramref name="copy"/> when given
+    /// (e.g. verified gzip decompression). Fails with 412 when the blob has been overwritten since <paramref name="input"/> was taken.
     /// </summary>
-    public async Task DownloadToFileAsync(BlobReference input, string path, bool gunzip, HttpRange range = default, CancellationToken cancellationToken = default)
+    public async Task DownloadToFileAsync(BlobReference input, string path, Func<Stream, Stream, CancellationToken, Task>? copy = null, HttpRange range = default, CancellationToken cancellationToken = default)
     {
         var options = new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) } };
         var response = await Blob(input.Container, input.Name).DownloadStreamingAsync(options, cancellationToken);
         await using var content = response.Value.Content;
         await using var file = File.Create(path);
-        if (gunzip)
+        if (copy is not null)
         {
-            await using var gzip = new GZipStream(content, CompressionMode.Decompress);
-            await gzip.CopyToAsync(file, cancellationToken);
+            await copy(content, file, cancellationToken);
         }
         else
         {
