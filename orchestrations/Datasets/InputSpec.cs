@@ -9,6 +9,16 @@ public sealed record InputSpec
 
     /// <summary>Target chunk size for splittable text files.</summary>
     public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest record (line, or CSV record with its quoted line breaks; terminator included) accepted; a longer record
+    /// is rejected with a reason that names this limit. DuckDB's read buffer is twice this per reader, so it is capped.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = DefaultMaxLineBytes;
+
+    public const int DefaultMaxLineBytes = 8 << 20;
+
+    public const int MaxLineBytesCap = 64 << 20;
 }
 
 public sealed record CsvOptions
