@@ -15,6 +15,11 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
     /// <summary>A reason the whole file cannot be processed, known before reading it; null when it can.</summary>
     public virtual string? ProblemOf(BlobReference input, DatasetDefinition dataset)
     {
+        if (BlobNames.ProblemOf(input.Name) is { } name)
+        {
+            return name;
+        }
+
         if (input.Size == 0)
         {
             return "the file is empty";

@@ -59,7 +59,7 @@ public static class StorageLayout
 
     /// <summary>A whole input file quarantined by a run, under the run's folder in the rejected container.</summary>
     public static string QuarantinedFile(string dataset, string runId, string inputName) =>
-        $"{RunPrefix(dataset, runId)}files/{inputName.Replace('/', '_')}";
+        $"{RunPrefix(dataset, runId)}files/{BlobNames.Sanitize(inputName).TrimEnd('.')}";
 
     /// <summary>A frozen copy of a dataset definition, by content hash (see FrozenDefinitions).</summary>
     public static string DefinitionSnapshot(string dataset, string hash) => $"definitions/{dataset}/{hash}.json";
