@@ -49,7 +49,16 @@ public static class LocalFileRunner
                 return [new ChunkRun(0, new LocalChunk(source, format, name), ChunkOutcome.Unreadable(ex.Message), Path.Combine(outputFolder, "part-00000.parquet"), null)];
             }
 
-            specs = [new ChunkSpec("local", dataset.Name, 0, input, format)];
+            if (format == DataFormats.Parquet)
+            {
+                specs = [new ChunkSpec("local", dataset.Name, 0, input, format)];
+            }
+            else
+            {
+                // As the planner does: the decompressed copy is planned and processed like an uncompressed file.
+                specs = await PlanTextAsync(source, dataset, format, target, input);
+                path = source;
+            }
         }
         else if (format == DataFormats.Parquet)
         {
@@ -57,17 +66,11 @@ public static class LocalFileRunner
         }
         else
         {
-            TextLayout layout;
-            await using (var stream = File.OpenRead(path))
-            {
-                layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, target);
-            }
-
-            specs = ChunkPlanner.TextChunks("local", dataset.Name, 0, input, format, layout);
+            specs = await PlanTextAsync(path, dataset, format, target, input);
         }
 
-        // Text chunks get a local copy of their range; Parquet and gzip chunks read the (decompressed) file itself.
-        var isRange = format != DataFormats.Parquet && !DataFormats.IsGzip(path);
+        // Text chunks get a local copy of their range (of the decompressed copy for gzip); Parquet chunks read the file itself.
+        var isRange = format != DataFormats.Parquet;
         var chunks = specs.Select((spec, i) => LocalChunk.Of(spec, isRange ? Path.Combine(outputFolder, $"input-{i:D5}.{format}") : source)).ToList();
 
         // Each chunk is staged just before it is processed, as the activity downloads it, and removed after.
@@ -94,6 +97,17 @@ public static class LocalFileRunner
         });
 
         return runs;
+    }
+
+    private static async Task<IReadOnlyList<ChunkSpec>> PlanTextAsync(string path, DatasetDefinition dataset, string format, long target, BlobReference input)
+    {
+        TextLayout layout;
+        await using (var stream = File.OpenRead(path))
+        {
+            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, target);
+        }
+
+        return ChunkPlanner.TextChunks("local", dataset.Name, 0, input, format, layout);
     }
 
     private static async Task CopyRangeAsync(string path, long offset, long length, string target)

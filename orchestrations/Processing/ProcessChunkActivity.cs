@@ -91,6 +91,13 @@ public sealed class ProcessChunkActivity(
             }
 
             var range = chunk.Offset is { } offset ? new HttpRange(offset, chunk.Length) : default;
+            if (chunk.Staged is { } staged)
+            {
+                // A gzip text input, decompressed (and verified) at planning: its chunk is a byte range of that copy.
+                await store.DownloadToFileAsync(staged, local, copy: null, range);
+                return null;
+            }
+
             Func<Stream, Stream, CancellationToken, Task>? gunzip = DataFormats.IsGzip(chunk.Input.Name)
                 ? (compressed, file, cancellationToken) => VerifiedGzip.CopyAsync(compressed, file, options.Gzip, cancellationToken)
                 : null;

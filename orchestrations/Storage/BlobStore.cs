@@ -38,7 +38,9 @@ public sealed class BlobStore(BlobServiceClient service)
     /// </summary>
     public async Task DownloadToFileAsync(BlobReference input, string path, Func<Stream, Stream, CancellationToken, Task>? copy = null, HttpRange range = default, CancellationToken cancellationToken = default)
     {
-        var options = new BlobDownloadOptions { Range = range, Conditions = new BlobRequestConditions { IfMatch = new ETag(input.ETag) } };
+        // ETag "*": a staged copy whose content is a function of its name (any version will do).
+        var conditions = input.ETag == "*" ? null : new BlobRequestConditions { IfMatch = new ETag(input.ETag) };
+        var options = new BlobDownloadOptions { Range = range, Conditions = conditions };
         var response = await Blob(input.Container, input.Name).DownloadStreamingAsync(options, cancellationToken);
         await using var content = response.Value.Content;
         await using var file = File.Create(path);

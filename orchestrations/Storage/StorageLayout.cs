@@ -31,6 +31,13 @@ public static class StorageLayout
     public static string CuratedPart(string dataset, string runId, int chunkIndex) =>
         $"{CuratedTableRoot(dataset)}{CuratedPartInTable(runId, chunkIndex)}";
 
+    /// <summary>
+    /// A gzip text input decompressed once at planning (in <see cref="BlobContainers.State"/>): its chunks are record-safe
+    /// byte ranges of this blob. <paramref name="firstChunk"/> is the index of the input's first chunk in the run.
+    /// </summary>
+    public static string StagedDecompressed(string dataset, string runId, int firstChunk, string format) =>
+        $"work/{dataset}/run={runId}/gz-{firstChunk:D5}.{format}";
+
     public static string RejectedPart(string dataset, string runId, int chunkIndex) =>
         $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.jsonl";
 

@@ -63,20 +63,59 @@ public sealed class HostileInputTests(AzuriteFixture azurite) : IClassFixture<Az
         var runId = "hostile-gz-" + Guid.NewGuid().ToString("N")[..8];
 
         var plan = await Activity<PlanRunActivity>(services).RunAsync(new Context(nameof(PlanRunActivity)), new IngestRequest(runId, "taxi", [input]));
-        var result = await Activity<ProcessChunkActivity>(services).RunAsync(new Context(nameof(ProcessChunkActivity)), Assert.Single(plan.Chunks));
 
-        Assert.StartsWith("truncated gzip: ", result.FileProblem);
-        Assert.Null(result.CuratedPath);
-        Assert.Equal(0, result.RowsRead);
+        // Caught at planning, where the file is decompressed once: no chunk, so no row of it is ever curated.
+        Assert.Empty(plan.Chunks);
+        Assert.StartsWith("truncated gzip: ", Assert.Single(plan.QuarantinedFiles).Reason);
         var reasonFile = StorageLayout.QuarantinedFile("taxi", runId, name) + ".reason.json";
         var stored = (await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Rejected).GetBlobClient(reasonFile).DownloadContentAsync()).Value.Content.ToString();
         Assert.Contains("truncated gzip: ", stored);
     }
 
-    private async Task<ServiceProvider> ServicesAsync()
+    [Fact]
+    public async Task A_gzip_file_is_staged_decompressed_once_and_processed_as_record_safe_chunks()
+    {
+        await using var services = await ServicesAsync(chunkSizeBytes: 65536);
+        var local = Path.Combine(work, "trips.csv");
+        Orchestrations.Samples.SampleDataSet.WriteFile(local, "csv", rows: 5_000, seed: 11, firstTripId: 1);
+        var gz = local + ".gz";
+        await using (var source = File.OpenRead(local))
+        await using (var gzip = new GZipStream(File.Create(gz), CompressionLevel.Fastest))
+        {
+            await source.CopyToAsync(gzip);
+        }
+
+        var name = $"taxi/hostile/trips-{Guid.NewGuid():N}.csv.gz";
+        var blob = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming).GetBlobClient(name);
+        var uploaded = (await blob.UploadAsync(gz, overwrite: true)).Value;
+        var input = new BlobReference(BlobContainers.Incoming, name, uploaded.ETag.ToString().Trim('"'), new FileInfo(gz).Length);
+        var runId = "hostile-gzok-" + Guid.NewGuid().ToString("N")[..8];
+
+        var plan = await Activity<PlanRunActivity>(services).RunAsync(new Context(nameof(PlanRunActivity)), new IngestRequest(runId, "taxi", [input]));
+        Assert.True(plan.Chunks.Count > 3, $"{plan.Chunks.Count} chunks");
+        Assert.All(plan.Chunks, c => Assert.Equal(StorageLayout.StagedDecompressed("taxi", runId, 0, "csv"), c.Staged!.Name));
+        Assert.All(plan.Chunks, c => Assert.Equal(name, c.Input.Name));
+
+        var results = new List<ChunkResult>();
+        foreach (var chunk in plan.Chunks)
+        {
+            results.Add(await Activity<ProcessChunkActivity>(services).RunAsync(new Context(nameof(ProcessChunkActivity)), chunk));
+        }
+
+        Assert.All(results, r => Assert.Null(r.FileProblem));
+        Assert.Equal(5_000, results.Sum(r => r.RowsRead));
+    }
+
+    private async Task<ServiceProvider> ServicesAsync(long? chunkSizeBytes = null)
     {
         var datasets = Directory.CreateDirectory(Path.Combine(work, "datasets")).FullName;
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "datasets", "taxi.json"), Path.Combine(datasets, "taxi.json"), overwrite: true);
+        var definition = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "datasets", "taxi.json"));
+        if (chunkSizeBytes is { } size)
+        {
+            definition = definition.Replace("\"encoding\": \"utf-8\"", $"\"encoding\": \"utf-8\", \"chunkSizeBytes\": {size}", StringComparison.Ordinal);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(datasets, "taxi.json"), definition);
         var options = new PipelineOptions { DatasetsPath = datasets, WorkDirectory = Path.Combine(work, "scratch"), TaskHub = TestHosts.NewTaskHub() };
         var services = new ServiceCollection().AddLogging().AddTributaryCore(azurite.ConnectionString, options).BuildServiceProvider();
         await services.GetRequiredService<BlobStore>().EnsureContainersAsync();
