@@ -32,6 +32,9 @@ public sealed class PipelineOptions
     /// <summary>DuckDB's memory limit while processing one chunk (the aggregation uses <see cref="DuckDbMemoryLimit"/>).</summary>
     public string DuckDbChunkMemoryLimit { get; set; } = Processing.DuckDbChunkProcessor.DefaultMemoryLimit;
 
+    /// <summary>Bounds on what a gzip input may expand to (a gzip bomb is quarantined, reading stops at the limit).</summary>
+    public Processing.Compression.GzipLimits Gzip { get; set; } = new();
+
     /// <summary>How long an intake claim without an orchestration is left to its owner before another intake takes it over.</summary>
     public TimeSpan IntakeClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -97,6 +97,11 @@ public static partial class DatasetDefinitionLoader
             yield return $"input.afterCommit: '{definition.Input.AfterCommit}' is not one of {string.Join(", ", InputLifecycle.All)}";
         }
 
+        if (definition.Input.MaxLineBytes is < 1024 or > InputSpec.MaxLineBytesCap)
+        {
+            yield return $"input.maxLineBytes: must be between 1024 and {InputSpec.MaxLineBytesCap}";
+        }
+
         if (definition.FailureTolerance is < 0 or > 1)
         {
             yield return "failureTolerance: must be between 0 and 1";

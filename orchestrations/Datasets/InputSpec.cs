@@ -11,6 +11,16 @@ public sealed record InputSpec
     public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// Longest record (line, or CSV record with its quoted line breaks; terminator included) accepted; a longer record
+    /// is rejected with a reason that names this limit. DuckDB's read buffer is twice this per reader, so it is capped.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = DefaultMaxLineBytes;
+
+    public const int DefaultMaxLineBytes = 8 << 20;
+
+    public const int MaxLineBytesCap = 64 << 20;
+
+    /// <summary>
     /// What happens to an input once its run is committed (or the file is quarantined): <c>archive</c> (the default)
     /// moves it to <c>archive/{dataset}/…</c>, <c>delete</c> removes it, <c>keep</c> leaves it in incoming (today's
     /// behaviour before archiving: every listing of incoming then grows with history). See <see cref="InputLifecycle"/>.

@@ -8,13 +8,19 @@ namespace Tributary.Orchestrations.Processing;
 /// <summary>
 /// Splits an input file into chunks so work runs in parallel and memory follows chunk size, not file size.
 /// Text files: byte ranges that end at record ends, found by one streaming pass of ranged reads (quotes may
-/// hide newlines). Parquet: runs of row groups, read from the footer alone. gzip: one chunk, read as a stream.
+/// hide newlines). Parquet: runs of row groups, read from the footer alone. gzip text: decompressed once into a staged
+/// blob, then byte ranges of it like any text file; gzip Parquet: one chunk, read as a stream.
 /// </summary>
 public class ChunkPlanner(BlobStore store, PipelineOptions options)
 {
     /// <summary>A reason the whole file cannot be processed, known before reading it; null when it can.</summary>
     public virtual string? ProblemOf(BlobReference input, DatasetDefinition dataset)
     {
+        if (BlobNames.ProblemOf(input.Name) is { } name)
+        {
+            return name;
+        }
+
         if (input.Size == 0)
         {
             return "the file is empty";
@@ -28,15 +34,15 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
     public virtual async Task<FilePlan> PlanAsync(string runId, DatasetDefinition dataset, BlobReference input, int firstIndex, CancellationToken cancellationToken = default)
     {
         var format = DataFormats.FromFileName(input.Name)!;
-        if (DataFormats.IsGzip(input.Name))
+        if (DataFormats.IsGzip(input.Name) && format == DataFormats.Parquet)
         {
             return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, format)], null);
         }
 
         try
         {
-            return format == DataFormats.Parquet
-                ? await PlanParquetAsync(runId, dataset, input, firstIndex, cancellationToken)
+            return DataFormats.IsGzip(input.Name) ? await PlanGzipTextAsync(runId, dataset, input, format, firstIndex, cancellationToken)
+                : format == DataFormats.Parquet ? await PlanParquetAsync(runId, dataset, input, firstIndex, cancellationToken)
                 : await PlanTextAsync(runId, dataset, input, format, firstIndex, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
@@ -60,6 +66,48 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
         }
 
         return new FilePlan(TextChunks(runId, dataset.Name, firstIndex, input, format, layout), null);
+    }
+
+    /// <summary>
+    /// A gzip text file is decompressed once, streaming, to local disk (trailer and bomb limits checked on the way: a cut
+    /// file is quarantined before any of its rows is curated), planned like any text file, and uploaded as one staged
+    /// uncompressed blob whose record-safe byte ranges are the chunks, processed in parallel like any other file's.
+    /// Memory stays that of one read buffer; disk and the staged blob take the decompressed size (bounded by
+    /// <see cref="Compression.GzipLimits.MaxDecompressedBytes"/>).
+    /// </summary>
+    private async Task<FilePlan> PlanGzipTextAsync(string runId, DatasetDefinition dataset, BlobReference input, string format, int firstIndex, CancellationToken cancellationToken)
+    {
+        using var work = new WorkDirectory(options.WorkDirectory, "plan-gzip");
+        var local = work.File("decompressed." + format);
+        try
+        {
+            await using var compressed = await store.OpenReadAsync(input, cancellationToken: cancellationToken);
+            await using var file = new FileStream(local, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            await Compression.VerifiedGzip.CopyAsync(compressed, file, options.Gzip, cancellationToken);
+        }
+        catch (Compression.UnreadableInputException ex)
+        {
+            return FilePlan.Quarantine(ex.Message);
+        }
+
+        TextLayout layout;
+        await using (var stream = File.OpenRead(local))
+        {
+            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, dataset.Input.ChunkSizeBytes, cancellationToken);
+        }
+
+        if (layout.Records == 0)
+        {
+            return FilePlan.Quarantine(new FileInfo(local).Length == 0 ? "the file is empty (gzip of nothing)" : "the file has no data records");
+        }
+
+        // The staged copy is a deterministic function of the input version, so any copy of it will do (a redelivered
+        // planning may rewrite it): chunks read it without an ETag condition ("*").
+        var name = StorageLayout.StagedDecompressed(dataset.Name, runId, firstIndex, format);
+        await store.UploadFileAsync(BlobContainers.State, name, local, cancellationToken);
+        var staged = new BlobReference(BlobContainers.State, name, "*", new FileInfo(local).Length);
+        var chunks = TextChunks(runId, dataset.Name, firstIndex, input, format, layout).Select(c => c with { Staged = staged }).ToList();
+        return new FilePlan(chunks, null);
     }
 
     /// <summary>The chunks of a planned text file: the whole file when it is one chunk, else its record-safe ranges.</summary>

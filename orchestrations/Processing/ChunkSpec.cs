@@ -11,6 +11,10 @@ namespace Tributary.Orchestrations.Processing;
 /// <param name="Header">The file's CSV header line, for chunks that do not start at the top of the file.</param>
 /// <param name="Records">Data records (text) or rows (Parquet) the planner counted in the chunk.</param>
 /// <param name="DefinitionHash">The dataset definition frozen for the run (see FrozenDefinitions).</param>
+/// <param name="Staged">
+/// For a gzip text input: its decompressed copy (see <see cref="StorageLayout.StagedDecompressed"/>), which
+/// <see cref="Offset"/>/<see cref="Length"/> address; <see cref="Input"/> stays the file the rows came from.
+/// </param>
 public sealed record ChunkSpec(
     string RunId,
     string Dataset,
@@ -23,4 +27,5 @@ public sealed record ChunkSpec(
     long FirstRecord = 1,
     string? Header = null,
     long? Records = null,
-    string? DefinitionHash = null);
+    string? DefinitionHash = null,
+    BlobReference? Staged = null);

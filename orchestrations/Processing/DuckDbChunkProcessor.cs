@@ -27,11 +27,12 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
 
     private const string LineSeparatorOnly = "\u001f";
 
-    /// <summary>Longest record DuckDB's CSV reader accepts; a longer one is rejected with DuckDB's reason, not lost.</summary>
-    private const int MaxLineBytes = 8 << 20;
-
-    /// <summary>DuckDB's CSV read buffer; by default 16 × the longest line (128 MB here), which alone would exceed a small memory limit.</summary>
-    private const int ReadBufferBytes = 2 * MaxLineBytes;
+    /// <summary>
+    /// Longest record DuckDB's CSV reader is asked to accept: the dataset's input.maxLineBytes, which the pre-pass enforces
+    /// (a longer record is rejected there with a reason naming the limit). DuckDB's read buffer is 2 × that: by default it
+    /// is 16 × the longest line, which alone would exceed a small memory limit.
+    /// </summary>
+    private static int MaxLineBytes(DatasetDefinition dataset) => Math.Max(dataset.Input.MaxLineBytes, 1024);
 
     /// <param name="memoryLimit">DuckDB spills to <paramref name="workDirectory"/> beyond this, so memory follows chunk size.</param>
     public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = DefaultMemoryLimit, int threads = 2)
@@ -49,6 +50,10 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         {
             // DuckDB's typed reader refused a record the fast path passed: nothing is lost, the chunk is redone on DuckDB's path.
             return Process(chunk, dataset, curatedPath, rejectedPath, workDirectory, memoryLimit, threads, useFastPath: false);
+        }
+        catch (Compression.UnreadableInputException ex)
+        {
+            return ChunkOutcome.Unreadable(ex.Message);
         }
     }
 
@@ -88,7 +93,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         var zones = new ZoneOffsets(connection);
         Func<IReadOnlyList<string>, FastCsvPlan?>? fastPlanOf = isCsv && useFastPath ? columns => FastCsvPlan.TryCreate(dataset, columns, zones.OffsetsOf) : null;
         var pre = TextPrepass.Run(chunk, TextDialect.Of(dataset, chunk.Format), headerInChunk, ColumnsOf, Path.Combine(workDirectory, "clean." + chunk.Format),
-            fastPlanOf, Path.Combine(workDirectory, "fast.csv"));
+            fastPlanOf, Path.Combine(workDirectory, "fast.csv"), MaxLineBytes(dataset));
         if (pre.DataRecords == 0 && chunk.Rows is null)
         {
             return ChunkOutcome.Unreadable("the file has no data records");
@@ -117,7 +122,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
                     : $"read_csv({Literal(pre.ReadPath)}, header = {(pre.ReadHasHeaderLine ? "true" : "false")}, auto_detect = false, " +
                       $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
                       $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
-                      $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes}, buffer_size = {ReadBufferBytes}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors'" +
+                      $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes(dataset)}, buffer_size = {2 * MaxLineBytes(dataset)}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors'" +
                       // A copy's records all end with LF; said explicitly, a CRLF inside a quoted field cannot mislead DuckDB's newline detection.
                       (pre.ReadPath == chunk.LocalPath ? ")" : $", new_line = {Literal(@"\n")})");
             }
@@ -125,7 +130,8 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             var lines = pre.Kept.Count == 0
                 ? "(SELECT NULL::VARCHAR AS line WHERE false)"
                 : $"read_csv({Literal(pre.ReadPath)}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false, " +
-                  $"delim = {Literal(LineSeparatorOnly)}, quote = '', escape = '', strict_mode = false)";
+                  $"delim = {Literal(LineSeparatorOnly)}, quote = '', escape = '', strict_mode = false, " +
+                  $"max_line_size = {MaxLineBytes(dataset)}, buffer_size = {2 * MaxLineBytes(dataset)})";
             return $"(SELECT __line, coalesce(CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE false END, false) AS __is_object FROM (SELECT rtrim(line, chr(13)) AS __line FROM {lines}))";
         }
 
@@ -136,6 +142,19 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             extra.Add(new ValidationSqlBuilder.Check(
                 $"__is_object AND len(list_filter(json_keys(__line), k -> NOT list_contains({known}, k))) > 0",
                 $"'unknown columns: ' || array_to_string(list_filter(json_keys(__line), k -> NOT list_contains({known}, k)), ', ')"));
+        }
+
+        if (!isCsv)
+        {
+            // A nested object or array is no scalar value, whatever the column's type (a string column would otherwise
+            // keep its JSON text). Only a raw value that starts like one is asked for its JSON type (CASE short-circuits).
+            foreach (var c in schema)
+            {
+                extra.Add(new ValidationSqlBuilder.Check(
+                    $"CASE WHEN NOT __is_object THEN false WHEN coalesce(left({RawColumn(c)}, 1) NOT IN ('{{', '['), true) THEN false " +
+                    $"ELSE coalesce(json_type(__line, {Literal("$." + JsonKey(c.Name))}) IN ('OBJECT', 'ARRAY'), false) END",
+                    Literal($"{c.Name}: a nested JSON object or array is not a scalar value")));
+            }
         }
 
         // The raw values once, then the typed values once, then the validity of each row from those columns.
@@ -249,7 +268,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             using var texts = new RecordTextReader(chunk);
             foreach (var r in rejects)
             {
-                writer.Write(new RejectedRow(chunk.SourceName, r.Line, r.Record, texts.Read(r.Offset, r.Length), r.Reasons));
+                writer.Write(new RejectedRow(chunk.SourceName, r.Line, r.Record, texts.Read(r.Offset, r.Length, MaxLineBytes(dataset)), r.Reasons));
             }
         }
 

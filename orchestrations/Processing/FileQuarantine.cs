@@ -19,5 +19,11 @@ public sealed class FileQuarantine(BlobStore store)
             // The version is gone (overwritten or deleted): nothing left to copy, the reason still goes in the manifest.
             return new QuarantinedFile(input, $"{reason} (the blob version is no longer available)", null);
         }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 400)
+        {
+            // Storage refuses the input's own name (it cannot even be read back): the reason is kept, without a copy.
+            await store.UploadJsonAsync(BlobContainers.Rejected, target + ".reason.json", new { input, reason }, cancellationToken);
+            return new QuarantinedFile(input, $"{reason} (storage refuses to read the blob under this name, so no copy was kept)", null);
+        }
     }
 }

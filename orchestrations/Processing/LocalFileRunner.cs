@@ -21,7 +21,8 @@ public static class LocalFileRunner
         string memoryLimit = DuckDbChunkProcessor.DefaultMemoryLimit,
         int parallelChunks = 1,
         int threadsPerChunk = 2,
-        bool fastPath = true)
+        bool fastPath = true,
+        Compression.GzipLimits? gzipLimits = null)
     {
         Directory.CreateDirectory(outputFolder);
         var format = DataFormats.FromFileName(path) ?? throw new ArgumentException($"unknown format: {path}");
@@ -35,13 +36,29 @@ public static class LocalFileRunner
         if (DataFormats.IsGzip(path))
         {
             source = Path.Combine(outputFolder, "input-" + Path.GetFileNameWithoutExtension(path));
-            await using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress))
-            await using (var file = File.Create(source))
+            try
             {
-                await gzip.CopyToAsync(file);
+                await using var compressed = File.OpenRead(path);
+                await using var file = File.Create(source);
+                await Compression.VerifiedGzip.CopyAsync(compressed, file, gzipLimits ?? new Compression.GzipLimits());
+            }
+            catch (Compression.UnreadableInputException ex)
+            {
+                // As the activity does: the whole file is quarantined with the reason.
+                File.Delete(source);
+                return [new ChunkRun(0, new LocalChunk(source, format, name), ChunkOutcome.Unreadable(ex.Message), Path.Combine(outputFolder, "part-00000.parquet"), null)];
             }
 
-            specs = [new ChunkSpec("local", dataset.Name, 0, input, format)];
+            if (format == DataFormats.Parquet)
+            {
+                specs = [new ChunkSpec("local", dataset.Name, 0, input, format)];
+            }
+            else
+            {
+                // As the planner does: the decompressed copy is planned and processed like an uncompressed file.
+                specs = await PlanTextAsync(source, dataset, format, target, input);
+                path = source;
+            }
         }
         else if (format == DataFormats.Parquet)
         {
@@ -49,17 +66,11 @@ public static class LocalFileRunner
         }
         else
         {
-            TextLayout layout;
-            await using (var stream = File.OpenRead(path))
-            {
-                layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, target);
-            }
-
-            specs = ChunkPlanner.TextChunks("local", dataset.Name, 0, input, format, layout);
+            specs = await PlanTextAsync(path, dataset, format, target, input);
         }
 
-        // Text chunks get a local copy of their range; Parquet and gzip chunks read the (decompressed) file itself.
-        var isRange = format != DataFormats.Parquet && !DataFormats.IsGzip(path);
+        // Text chunks get a local copy of their range (of the decompressed copy for gzip); Parquet chunks read the file itself.
+        var isRange = format != DataFormats.Parquet;
         var chunks = specs.Select((spec, i) => LocalChunk.Of(spec, isRange ? Path.Combine(outputFolder, $"input-{i:D5}.{format}") : source)).ToList();
 
         // Each chunk is staged just before it is processed, as the activity downloads it, and removed after.
@@ -86,6 +97,17 @@ public static class LocalFileRunner
         });
 
         return runs;
+    }
+
+    private static async Task<IReadOnlyList<ChunkSpec>> PlanTextAsync(string path, DatasetDefinition dataset, string format, long target, BlobReference input)
+    {
+        TextLayout layout;
+        await using (var stream = File.OpenRead(path))
+        {
+            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, target);
+        }
+
+        return ChunkPlanner.TextChunks("local", dataset.Name, 0, input, format, layout);
     }
 
     private static async Task CopyRangeAsync(string path, long offset, long length, string target)

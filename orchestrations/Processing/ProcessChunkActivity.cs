@@ -3,6 +3,7 @@ using Azure;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Processing.Compression;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables.Delta;
 
@@ -90,12 +91,22 @@ public sealed class ProcessChunkActivity(
             }
 
             var range = chunk.Offset is { } offset ? new HttpRange(offset, chunk.Length) : default;
-            await store.DownloadToFileAsync(chunk.Input, local, DataFormats.IsGzip(chunk.Input.Name), range);
+            if (chunk.Staged is { } staged)
+            {
+                // A gzip text input, decompressed (and verified) at planning: its chunk is a byte range of that copy.
+                await store.DownloadToFileAsync(staged, local, copy: null, range);
+                return null;
+            }
+
+            Func<Stream, Stream, CancellationToken, Task>? gunzip = DataFormats.IsGzip(chunk.Input.Name)
+                ? (compressed, file, cancellationToken) => VerifiedGzip.CopyAsync(compressed, file, options.Gzip, cancellationToken)
+                : null;
+            await store.DownloadToFileAsync(chunk.Input, local, gunzip, range);
             return null;
         }
-        catch (InvalidDataException ex)
+        catch (UnreadableInputException ex)
         {
-            return ChunkOutcome.Unreadable($"corrupt gzip stream: {ex.Message}");
+            return ChunkOutcome.Unreadable(ex.Message);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {

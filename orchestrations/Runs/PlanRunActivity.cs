@@ -44,7 +44,8 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
         var inputs = new List<BlobReference>(request.Inputs.Count);
         foreach (var input in request.Inputs)
         {
-            inputs.Add(input with { LastModified = input.LastModified ?? await store.LastModifiedAsync(input) });
+            // A name storage refuses is not asked about (a raw 400 InvalidResourceName); the planner quarantines it with the reason.
+            inputs.Add(BlobNames.ProblemOf(input.Name) is not null ? input : input with { LastModified = input.LastModified ?? await store.LastModifiedAsync(input) });
         }
 
         var chunks = new List<ChunkSpec>();

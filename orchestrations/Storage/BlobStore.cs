@@ -33,20 +33,19 @@ public sealed class BlobStore(BlobServiceClient service)
     }
 
     /// <summary>
-    /// Streams one version of a blob (optionally a byte range) to a local file, decompressing gzip on the way.
-    /// Fails with 412 when the blob has been overwritten since <paramref name="input"/> was taken.
+    /// Streams one version of a blob (optionally a byte range) to a local file, through <paramref name="copy"/> when given
+    /// (e.g. verified gzip decompression). Fails with 412 when the blob has been overwritten since <paramref name="input"/> was taken.
     /// </summary>
-    public async Task DownloadToFileAsync(BlobReference input, string path, bool gunzip, HttpRange range = default, CancellationToken cancellationToken = default)
+    public async Task DownloadToFileAsync(BlobReference input, string path, Func<Stream, Stream, CancellationToken, Task>? copy = null, HttpRange range = default, CancellationToken cancellationToken = default)
     {
         var (blob, conditions) = Source(input);
         var options = new BlobDownloadOptions { Range = range, Conditions = conditions };
         var response = await blob.DownloadStreamingAsync(options, cancellationToken);
         await using var content = response.Value.Content;
         await using var file = File.Create(path);
-        if (gunzip)
+        if (copy is not null)
         {
-            await using var gzip = new GZipStream(content, CompressionMode.Decompress);
-            await gzip.CopyToAsync(file, cancellationToken);
+            await copy(content, file, cancellationToken);
         }
         else
         {
@@ -132,8 +131,12 @@ public sealed class BlobStore(BlobServiceClient service)
     /// Where one version is read: its archived copy when <see cref="BlobReference.Archived"/> is set (archive names are
     /// per version and written only by the archiver, so no condition), else the blob itself, If-Match its ETag.
     /// </summary>
+    /// <summary>
+    /// Where a version is read from: its archived copy once it left incoming; else the blob itself, If-Match its ETag —
+    /// except a staged copy (ETag "*"), whose content is a function of its name, so any version of it will do.
+    /// </summary>
     private (BlobClient Blob, BlobRequestConditions? Conditions) Source(BlobReference input) =>
         input.Archived is { } archived
             ? (Blob(BlobContainers.Archive, archived), null)
-            : (Blob(input.Container, input.Name), new BlobRequestConditions { IfMatch = new ETag(input.ETag) });
+            : (Blob(input.Container, input.Name), input.ETag == "*" ? null : new BlobRequestConditions { IfMatch = new ETag(input.ETag) });
 }

@@ -34,6 +34,13 @@ public static class StorageLayout
     public static string CuratedPart(string dataset, string runId, int chunkIndex) =>
         $"{CuratedTableRoot(dataset)}{CuratedPartInTable(runId, chunkIndex)}";
 
+    /// <summary>
+    /// A gzip text input decompressed once at planning (in <see cref="BlobContainers.State"/>): its chunks are record-safe
+    /// byte ranges of this blob. <paramref name="firstChunk"/> is the index of the input's first chunk in the run.
+    /// </summary>
+    public static string StagedDecompressed(string dataset, string runId, int firstChunk, string format) =>
+        $"work/{dataset}/run={runId}/gz-{firstChunk:D5}.{format}";
+
     public static string RejectedPart(string dataset, string runId, int chunkIndex) =>
         $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.jsonl";
 
@@ -60,7 +67,7 @@ public static class StorageLayout
 
     /// <summary>A whole input file quarantined by a run, under the run's folder in the rejected container.</summary>
     public static string QuarantinedFile(string dataset, string runId, string inputName) =>
-        $"{RunPrefix(dataset, runId)}files/{inputName.Replace('/', '_')}";
+        $"{RunPrefix(dataset, runId)}files/{BlobNames.Sanitize(inputName).TrimEnd('.')}";
 
     /// <summary>A frozen copy of a dataset definition, by content hash (see FrozenDefinitions).</summary>
     public static string DefinitionSnapshot(string dataset, string hash) => $"definitions/{dataset}/{hash}.json";

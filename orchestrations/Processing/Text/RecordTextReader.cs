@@ -11,6 +11,23 @@ public sealed class RecordTextReader(LocalChunk chunk) : IDisposable
     private readonly FileStream file = new(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     private byte[] bytes = new byte[4096];
 
+    /// <summary>How much of an over-long record's text a reject keeps.</summary>
+    public const int CutBytes = 64 * 1024;
+
+    /// <summary>
+    /// The record's text as it is in the file, without its line terminator (and without a leading BOM); a record longer
+    /// than <paramref name="maxBytes"/> (rejected for that) gives its first <see cref="CutBytes"/> bytes and a note of its length.
+    /// </summary>
+    public string Read(long offset, int length, int maxBytes)
+    {
+        if (length > maxBytes)
+        {
+            return Read(offset, Math.Min(CutBytes, maxBytes)) + $"… (cut: the record is {length:N0} bytes)";
+        }
+
+        return Read(offset, length);
+    }
+
     /// <summary>The record's text as it is in the file, without its line terminator (and without a leading BOM).</summary>
     public string Read(long offset, int length)
     {

@@ -33,7 +33,7 @@ public sealed class TextPrepass
     /// <param name="headerInChunk">True when the chunk's first non-blank record is the header line.</param>
     /// <param name="fastPlanOf">The CSV fast path for the file's columns, if any: its records go to <paramref name="fastPath"/>, the rest to <paramref name="cleanPath"/>.</param>
     public static TextPrepass Run(LocalChunk chunk, TextDialect dialect, bool headerInChunk, Func<string?, IReadOnlyList<string>> columnsOf, string cleanPath,
-        Func<IReadOnlyList<string>, FastCsvPlan?>? fastPlanOf = null, string? fastPath = null)
+        Func<IReadOnlyList<string>, FastCsvPlan?>? fastPlanOf = null, string? fastPath = null, int maxRecordBytes = Datasets.InputSpec.DefaultMaxLineBytes)
     {
         var isJson = dialect.Quote is null && dialect.Delimiter == (byte)'\n';
         var startsWithBom = chunk.FileOffset == 0 && StartsWithBom(chunk);
@@ -61,10 +61,25 @@ public sealed class TextPrepass
 
             if (headerPending)
             {
+                if (r.Length > maxRecordBytes)
+                {
+                    throw new Compression.UnreadableInputException(
+                        $"the header line is {r.Length:N0} bytes, longer than the dataset's maximum of {maxRecordBytes:N0} bytes per line (input.maxLineBytes)");
+                }
+
                 headerPending = false;
                 headerSeen = true;
                 columns = columnsOf(ReadText(chunk, r));
                 expectedFields = isJson ? 0 : columns.Count;
+                return;
+            }
+
+            if (r.Length > maxRecordBytes)
+            {
+                // Too long for DuckDB's reader (and for memory): rejected here, its text cut in the reject file.
+                rejects.Add(new PrepassReject(r.Line, record++, r.Offset, (int)Math.Min(r.Length, int.MaxValue),
+                    $"the record is {r.Length:N0} bytes, longer than the dataset's maximum of {maxRecordBytes:N0} bytes per line (input.maxLineBytes)"));
+                dropped = true;
                 return;
             }
 

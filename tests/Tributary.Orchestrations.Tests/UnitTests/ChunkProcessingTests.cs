@@ -119,12 +119,13 @@ public sealed class ChunkProcessingTests : IDisposable
         Assert.Equal(["1"], result.CuratedIds);
         Assert.Equal("amount: 'zz' is not a decimal", Assert.Single(result.Rejected).GetProperty("reasons")[0].GetString());
 
-        // The activity turns this exception into a quarantined file ("corrupt gzip stream: ...").
+        // The whole file is quarantined with the reason (the activity does the same).
         var corrupt = Path.Combine(work, "corrupt.csv.gz");
         var bytes = File.ReadAllBytes(path);
         Array.Fill(bytes, (byte)0xFF, 12, 8);
         File.WriteAllBytes(corrupt, bytes);
-        await Assert.ThrowsAsync<InvalidDataException>(() => ChunkRunResult.RunAsync(corrupt, TestDatasets.Orders(), work));
+        var problem = Assert.Single((await ChunkRunResult.RunAsync(corrupt, TestDatasets.Orders(), work)).Chunks).Outcome.FileProblem;
+        Assert.StartsWith("truncated gzip: ", problem);
     }
 
     [Fact]
