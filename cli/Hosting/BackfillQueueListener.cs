@@ -10,38 +10,12 @@ namespace Tributary.Cli.Hosting;
 /// <see cref="BackfillQueueProcessor"/> and deletes it once handled. A message that keeps failing is set aside on
 /// the poison queue after <see cref="MaxDequeueCount"/> attempts, with the last error as its reason.
 /// </summary>
-public sealed class BackfillQueueListener(QueueServiceClient queues, BackfillQueueProcessor processor, ILogger<BackfillQueueListener> logger) : BackgroundService
+public sealed class BackfillQueueListener(QueueServiceClient queues, BackfillQueueProcessor processor, ILogger<BackfillQueueListener> logger)
+    : QueueListener(queues, StorageQueues.BackfillRequests, TimeSpan.FromSeconds(1), logger)
 {
     public const int MaxDequeueCount = 5;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var queue = queues.GetQueueClient(StorageQueues.BackfillRequests);
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            QueueMessage[] messages = [];
-            try
-            {
-                messages = (await queue.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(60), stoppingToken)).Value;
-                foreach (var message in messages)
-                {
-                    await HandleAsync(queue, message, stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Reading {Queue} failed; retrying", StorageQueues.BackfillRequests);
-            }
-
-            if (messages.Length == 0)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
-    }
-
-    private async Task HandleAsync(QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
+    protected override async Task HandleAsync(QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
     {
         var body = message.Body.ToString();
         try

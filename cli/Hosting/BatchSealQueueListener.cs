@@ -10,34 +10,12 @@ namespace Tributary.Cli.Hosting;
 /// <see cref="ArrivalBatcher"/> to seal the dataset's due windows (the same call the Functions queue trigger makes).
 /// The timer <see cref="BatchSealer"/> still runs here too; sealing is idempotent, so the two never conflict.
 /// </summary>
-public sealed class BatchSealQueueListener(QueueServiceClient queues, ArrivalBatcher batcher, WatcherOptions options, ILogger<BatchSealQueueListener> logger) : BackgroundService
+public sealed class BatchSealQueueListener(QueueServiceClient queues, ArrivalBatcher batcher, WatcherOptions options, ILogger<BatchSealQueueListener> logger)
+    : QueueListener(queues, StorageQueues.BatchSeal, options.PollInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task HandleAsync(QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
     {
-        var queue = queues.GetQueueClient(StorageQueues.BatchSeal);
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            QueueMessage[] messages = [];
-            try
-            {
-                messages = (await queue.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(60), stoppingToken)).Value;
-                foreach (var message in messages)
-                {
-                    await batcher.SealFromMessageAsync(message.Body.ToString(), stoppingToken);
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The message becomes visible again after its visibility timeout and is handled then.
-                logger.LogError(ex, "Handling {Queue} failed; retrying", StorageQueues.BatchSeal);
-            }
-
-            if (messages.Length == 0)
-            {
-                await Task.Delay(options.PollInterval, stoppingToken);
-            }
-        }
+        await batcher.SealFromMessageAsync(message.Body.ToString(), cancellationToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
     }
 }
