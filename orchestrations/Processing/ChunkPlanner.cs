@@ -33,8 +33,8 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
 
     public virtual async Task<FilePlan> PlanAsync(string runId, DatasetDefinition dataset, BlobReference input, int firstIndex, CancellationToken cancellationToken = default)
     {
-        var format = DataFormats.FromFileName(input.Name)!;
-        if (DataFormats.IsGzip(input.Name) && format == DataFormats.Parquet)
+        var format = DataFormats.FromFileName(input.Name)!.Value;
+        if (DataFormats.IsGzip(input.Name) && format == DataFormat.Parquet)
         {
             return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, format)], null);
         }
@@ -42,7 +42,7 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
         try
         {
             return DataFormats.IsGzip(input.Name) ? await PlanGzipTextAsync(runId, dataset, input, format, firstIndex, cancellationToken)
-                : format == DataFormats.Parquet ? await PlanParquetAsync(runId, dataset, input, firstIndex, cancellationToken)
+                : format == DataFormat.Parquet ? await PlanParquetAsync(runId, dataset, input, firstIndex, cancellationToken)
                 : await PlanTextAsync(runId, dataset, input, format, firstIndex, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
@@ -51,12 +51,12 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
         }
     }
 
-    private async Task<FilePlan> PlanTextAsync(string runId, DatasetDefinition dataset, BlobReference input, string format, int firstIndex, CancellationToken cancellationToken)
+    private async Task<FilePlan> PlanTextAsync(string runId, DatasetDefinition dataset, BlobReference input, DataFormat format, int firstIndex, CancellationToken cancellationToken)
     {
         TextLayout layout;
         await using (var stream = await store.OpenReadAsync(input, cancellationToken: cancellationToken))
         {
-            var hasHeader = format == DataFormats.Csv && dataset.Input.Csv.Header;
+            var hasHeader = format == DataFormat.Csv && dataset.Input.Csv.Header;
             layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), hasHeader, dataset.Input.ChunkSizeBytes, cancellationToken);
         }
 
@@ -75,7 +75,7 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
     /// Memory stays that of one read buffer; disk and the staged blob take the decompressed size (bounded by
     /// <see cref="Compression.GzipLimits.MaxDecompressedBytes"/>).
     /// </summary>
-    private async Task<FilePlan> PlanGzipTextAsync(string runId, DatasetDefinition dataset, BlobReference input, string format, int firstIndex, CancellationToken cancellationToken)
+    private async Task<FilePlan> PlanGzipTextAsync(string runId, DatasetDefinition dataset, BlobReference input, DataFormat format, int firstIndex, CancellationToken cancellationToken)
     {
         using var work = new WorkDirectory(options.WorkDirectory, "plan-gzip");
         var local = work.File("decompressed." + format);
@@ -93,7 +93,7 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
         TextLayout layout;
         await using (var stream = File.OpenRead(local))
         {
-            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, dataset.Input.ChunkSizeBytes, cancellationToken);
+            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormat.Csv && dataset.Input.Csv.Header, dataset.Input.ChunkSizeBytes, cancellationToken);
         }
 
         if (layout.Records == 0)
@@ -111,7 +111,7 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
     }
 
     /// <summary>The chunks of a planned text file: the whole file when it is one chunk, else its record-safe ranges.</summary>
-    public static IReadOnlyList<ChunkSpec> TextChunks(string runId, string dataset, int firstIndex, BlobReference input, string format, TextLayout layout) =>
+    public static IReadOnlyList<ChunkSpec> TextChunks(string runId, string dataset, int firstIndex, BlobReference input, DataFormat format, TextLayout layout) =>
         layout.Chunks.Count == 1
             ? [new ChunkSpec(runId, dataset, firstIndex, input, format)]
             : layout.Chunks.Select((c, i) => new ChunkSpec(
@@ -121,9 +121,9 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
     /// <summary>The chunks of a Parquet file: the whole file when it is one chunk, else runs of row groups.</summary>
     public static IReadOnlyList<ChunkSpec> ParquetChunks(string runId, string dataset, int firstIndex, BlobReference input, IReadOnlyList<IReadOnlyList<ParquetRowGroup>> parts) =>
         parts.Count == 1
-            ? [new ChunkSpec(runId, dataset, firstIndex, input, DataFormats.Parquet)]
+            ? [new ChunkSpec(runId, dataset, firstIndex, input, DataFormat.Parquet)]
             : parts.Select((p, i) => new ChunkSpec(
-                runId, dataset, firstIndex + i, input, DataFormats.Parquet, p[0].Id, p.Count,
+                runId, dataset, firstIndex + i, input, DataFormat.Parquet, p[0].Id, p.Count,
                 FirstRecord: p[0].FirstRow + 1, Records: p.Sum(g => g.Rows))).ToList();
 
     private async Task<FilePlan> PlanParquetAsync(string runId, DatasetDefinition dataset, BlobReference input, int firstIndex, CancellationToken cancellationToken)

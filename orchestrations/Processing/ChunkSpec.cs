@@ -1,3 +1,4 @@
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Processing;
@@ -20,7 +21,7 @@ public sealed record ChunkSpec(
     string Dataset,
     int Index,
     BlobReference Input,
-    string Format,
+    DataFormat Format,
     long? Offset = null,
     long? Length = null,
     long FirstLine = 1,

@@ -68,20 +68,20 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         {
             return chunk.Format switch
             {
-                DataFormats.Csv or DataFormats.JsonLines => ProcessText(connection, chunk, dataset, curatedPath, rejectedPath, workDirectory, useFastPath),
-                DataFormats.Parquet => ProcessParquet(connection, chunk, dataset, curatedPath, rejectedPath),
-                _ => ChunkOutcome.Unreadable($"format '{chunk.Format}' is not supported"),
+                DataFormat.Csv or DataFormat.JsonLines => ProcessText(connection, chunk, dataset, curatedPath, rejectedPath, workDirectory, useFastPath),
+                DataFormat.Parquet => ProcessParquet(connection, chunk, dataset, curatedPath, rejectedPath),
+                _ => ChunkOutcome.Unreadable($"format '{chunk.Format.Name()}' is not supported"),
             };
         }
         catch (DbException ex)
         {
-            return ChunkOutcome.Unreadable($"not a readable {chunk.Format} file: {FirstLine(ex.Message)}");
+            return ChunkOutcome.Unreadable($"not a readable {chunk.Format.Name()} file: {FirstLine(ex.Message)}");
         }
     }
 
     private static ChunkOutcome ProcessText(DuckDBConnection connection, LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, bool useFastPath)
     {
-        var isCsv = chunk.Format == DataFormats.Csv;
+        var isCsv = chunk.Format == DataFormat.Csv;
         var csv = dataset.Input.Csv;
         var schema = dataset.Schema.Columns;
         var quote = csv.Quote.Length == 1 ? csv.Quote[0] : (char?)null;

@@ -11,7 +11,7 @@ namespace Tributary.Orchestrations.Processing;
 /// <param name="Rows">Parquet: the rows of the file this chunk owns, [FirstRecord, FirstRecord + Rows); null for all.</param>
 public sealed record LocalChunk(
     string LocalPath,
-    string Format,
+    DataFormat Format,
     string SourceName,
     long FileOffset = 0,
     long FirstLine = 1,
@@ -24,7 +24,7 @@ public sealed record LocalChunk(
         localPath,
         chunk.Format,
         chunk.Input.Name,
-        chunk.Format != DataFormats.Parquet ? chunk.Offset ?? 0 : 0,
+        chunk.Format != DataFormat.Parquet ? chunk.Offset ?? 0 : 0,
         chunk.FirstLine,
         chunk.FirstRecord,
         chunk.Header,

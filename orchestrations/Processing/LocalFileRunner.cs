@@ -49,7 +49,7 @@ public static class LocalFileRunner
                 return [new ChunkRun(0, new LocalChunk(source, format, name), ChunkOutcome.Unreadable(ex.Message), Path.Combine(outputFolder, "part-00000.parquet"), null)];
             }
 
-            if (format == DataFormats.Parquet)
+            if (format == DataFormat.Parquet)
             {
                 specs = [new ChunkSpec("local", dataset.Name, 0, input, format)];
             }
@@ -60,7 +60,7 @@ public static class LocalFileRunner
                 path = source;
             }
         }
-        else if (format == DataFormats.Parquet)
+        else if (format == DataFormat.Parquet)
         {
             specs = ChunkPlanner.ParquetChunks("local", dataset.Name, 0, input, ParquetRowGroups.Chunk(ParquetRowGroups.Read(path), target));
         }
@@ -70,8 +70,8 @@ public static class LocalFileRunner
         }
 
         // Text chunks get a local copy of their range (of the decompressed copy for gzip); Parquet chunks read the file itself.
-        var isRange = format != DataFormats.Parquet;
-        var chunks = specs.Select((spec, i) => LocalChunk.Of(spec, isRange ? Path.Combine(outputFolder, $"input-{i:D5}.{format}") : source)).ToList();
+        var isRange = format != DataFormat.Parquet;
+        var chunks = specs.Select((spec, i) => LocalChunk.Of(spec, isRange ? Path.Combine(outputFolder, $"input-{i:D5}.{format.Name()}") : source)).ToList();
 
         // Each chunk is staged just before it is processed, as the activity downloads it, and removed after.
         var processor = new DuckDbChunkProcessor(fastPath);
@@ -99,12 +99,12 @@ public static class LocalFileRunner
         return runs;
     }
 
-    private static async Task<IReadOnlyList<ChunkSpec>> PlanTextAsync(string path, DatasetDefinition dataset, string format, long target, BlobReference input)
+    private static async Task<IReadOnlyList<ChunkSpec>> PlanTextAsync(string path, DatasetDefinition dataset, DataFormat format, long target, BlobReference input)
     {
         TextLayout layout;
         await using (var stream = File.OpenRead(path))
         {
-            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormats.Csv && dataset.Input.Csv.Header, target);
+            layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormat.Csv && dataset.Input.Csv.Header, target);
         }
 
         return ChunkPlanner.TextChunks("local", dataset.Name, 0, input, format, layout);

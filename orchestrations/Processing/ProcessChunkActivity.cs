@@ -29,7 +29,7 @@ public sealed class ProcessChunkActivity(
         var rejectedName = StorageLayout.RejectedPart(chunk.Dataset, chunk.RunId, chunk.Index);
 
         using var work = new WorkDirectory(options.WorkDirectory, $"chunk-{chunk.Index}");
-        var local = work.File("input." + chunk.Format);
+        var local = work.File("input." + chunk.Format.Name());
         var outcome = await StageAsync(chunk, local);
         if (outcome is null)
         {
@@ -85,7 +85,7 @@ public sealed class ProcessChunkActivity(
     {
         try
         {
-            if (chunk.Format == DataFormats.Parquet && chunk.Offset is not null && !DataFormats.IsGzip(chunk.Input.Name))
+            if (chunk.Format == DataFormat.Parquet && chunk.Offset is not null && !DataFormats.IsGzip(chunk.Input.Name))
             {
                 return await StageRowGroupsAsync(chunk, local);
             }

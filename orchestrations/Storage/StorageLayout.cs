@@ -1,3 +1,5 @@
+using Tributary.Orchestrations.Datasets;
+
 namespace Tributary.Orchestrations.Storage;
 
 /// <summary>
@@ -38,8 +40,8 @@ public static class StorageLayout
     /// A gzip text input decompressed once at planning (in <see cref="BlobContainers.State"/>): its chunks are record-safe
     /// byte ranges of this blob. <paramref name="firstChunk"/> is the index of the input's first chunk in the run.
     /// </summary>
-    public static string StagedDecompressed(string dataset, string runId, int firstChunk, string format) =>
-        $"work/{dataset}/run={runId}/gz-{firstChunk:D5}.{format}";
+    public static string StagedDecompressed(string dataset, string runId, int firstChunk, DataFormat format) =>
+        $"work/{dataset}/run={runId}/gz-{firstChunk:D5}.{format.Name()}";
 
     public static string RejectedPart(string dataset, string runId, int chunkIndex) =>
         $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.jsonl";

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations;
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
@@ -96,7 +97,7 @@ public sealed class HostileInputTests(AzuriteFixture azurite) : IClassFixture<Az
 
         var plan = await Activity<PlanRunActivity>(services).RunAsync(new Context(nameof(PlanRunActivity)), new IngestRequest(runId, "taxi", [input]));
         Assert.True(plan.Chunks.Count > 3, $"{plan.Chunks.Count} chunks");
-        Assert.All(plan.Chunks, c => Assert.Equal(StorageLayout.StagedDecompressed("taxi", runId, 0, "csv"), c.Staged!.Name));
+        Assert.All(plan.Chunks, c => Assert.Equal(StorageLayout.StagedDecompressed("taxi", runId, 0, DataFormat.Csv), c.Staged!.Name));
         Assert.All(plan.Chunks, c => Assert.Equal(name, c.Input.Name));
 
         var results = new List<ChunkResult>();

@@ -41,7 +41,7 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                     return new DatabricksAggregationPlan(new StartDatabricksRunInput(request.RunId, parameters));
                 });
                 registry.AddActivityFunc<IngestRequest, RunPlan>(nameof(PlanRunActivity), (_, request) =>
-                    new RunPlan([.. request.Inputs.Select((input, i) => new ChunkSpec(request.RunId, request.Dataset, i, input, "csv"))], [], AggregationEngines.Databricks, 0.05));
+                    new RunPlan([.. request.Inputs.Select((input, i) => new ChunkSpec(request.RunId, request.Dataset, i, input, DataFormat.Csv))], [], AggregationEngines.Databricks, 0.05));
                 registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), (_, chunk) =>
                     new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-{chunk.Index:D5}.parquet", null, 0.01));
                 // Every successful run commits to the curated table before the refresh (versions 0, 1, …).

@@ -46,7 +46,7 @@ public sealed class CuratedParquetTypesTests : IDisposable
         WriteInput(input, format);
         var curated = Path.Combine(work, $"curated-{format}-{fastPath}.parquet");
 
-        var outcome = new DuckDbChunkProcessor(fastPath).Process(new LocalChunk(input, format, "in." + format), Dataset, curated, Path.Combine(work, "rejected.jsonl"), work);
+        var outcome = new DuckDbChunkProcessor(fastPath).Process(new LocalChunk(input, DataFormats.Parse(format)!.Value, "in." + format), Dataset, curated, Path.Combine(work, "rejected.jsonl"), work);
 
         Assert.Equal(new ChunkOutcome(1, 1, 0), outcome);
         var schema = Schema(curated);

@@ -1,3 +1,4 @@
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
 
@@ -42,5 +43,5 @@ public sealed class ChunkPackerTests
     }
 
     private static ChunkSpec Chunk(int index, long size) =>
-        new("run", "taxi", index, new BlobReference("incoming", $"taxi/{index}.csv", "e", size), "csv");
+        new("run", "taxi", index, new BlobReference("incoming", $"taxi/{index}.csv", "e", size), DataFormat.Csv);
 }

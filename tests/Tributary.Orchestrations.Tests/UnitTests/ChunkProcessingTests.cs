@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using DuckDB.NET.Data;
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Tests.Fixtures;
 
@@ -190,7 +191,7 @@ public sealed class ChunkProcessingTests : IDisposable
         var sparsePath = Path.Combine(work, "sparse.parquet");
         File.WriteAllBytes(sparsePath, sparse);
 
-        var chunk = new LocalChunk(sparsePath, "parquet", "sparse.parquet", FirstRecord: second.FirstRow + 1, Rows: second.Rows);
+        var chunk = new LocalChunk(sparsePath, DataFormat.Parquet, "sparse.parquet", FirstRecord: second.FirstRow + 1, Rows: second.Rows);
         var outcome = new DuckDbChunkProcessor().Process(chunk, TestDatasets.Orders(), Path.Combine(work, "s.parquet"), Path.Combine(work, "s.jsonl"), work);
 
         Assert.Null(outcome.FileProblem);

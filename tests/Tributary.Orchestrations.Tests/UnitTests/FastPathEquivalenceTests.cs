@@ -120,7 +120,7 @@ public sealed class FastPathEquivalenceTests : IDisposable
         File.WriteAllText(input, csv, new UTF8Encoding(false));
         var curated = Path.Combine(folder, "curated.parquet");
         var rejected = Path.Combine(folder, "rejected.jsonl");
-        var outcome = new DuckDbChunkProcessor(fastPath).Process(new LocalChunk(input, "csv", "in.csv"), Dataset, curated, rejected, folder);
+        var outcome = new DuckDbChunkProcessor(fastPath).Process(new LocalChunk(input, DataFormat.Csv, "in.csv"), Dataset, curated, rejected, folder);
         var fastFile = Path.Combine(folder, "fast.csv");
         var fastRecords = File.Exists(fastFile) ? File.ReadAllLines(fastFile).Length : 0;
         return new Result(outcome, curated, File.Exists(rejected) ? File.ReadAllLines(rejected) : [], File.Exists(curated) ? Describe(curated) : [], fastRecords);
