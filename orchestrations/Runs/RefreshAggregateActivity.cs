@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Storage;
@@ -9,9 +11,15 @@ namespace Tributary.Orchestrations.Runs;
 /// The embedded aggregation: refreshes the dataset aggregate table (results/{dataset}/aggregate/) with DuckDB to the
 /// curated version the run committed. The run's own counts stay in its manifest; there is no per-run aggregate.
 /// </summary>
-public sealed class RefreshAggregateActivity(FrozenDefinitions definitions, AggregateRefresher refresher)
+public sealed class RefreshAggregateActivity(FrozenDefinitions definitions, AggregateRefresher refresher, ILogger<RefreshAggregateActivity>? logger = null)
     : TaskActivity<AggregationRequest, AggregationOutcome>
 {
+    /// <summary>
+    /// Test-only hook for crash tests, like <see cref="Tables.CommitTableActivity.PauseVariable"/>: <c>before:MS</c> pauses
+    /// the activity that long before it refreshes the aggregate, so a test can SIGKILL the host there. Unset in every deployment.
+    /// </summary>
+    public const string PauseVariable = "TRIBUTARY_TEST_REFRESH_PAUSE";
+
     public override async Task<AggregationOutcome> RunAsync(TaskActivityContext context, AggregationRequest request)
     {
         if (request.CuratedVersion is not { } curatedVersion)
@@ -20,6 +28,7 @@ public sealed class RefreshAggregateActivity(FrozenDefinitions definitions, Aggr
         }
 
         var definition = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
+        await PauseAsync("before", request.RunId, curatedVersion);
         var refresh = await refresher.RefreshAsync(request.Dataset, definition.Aggregation, curatedVersion, request.RunId);
         var message = refresh.Committed
             ? $"{refresh.GroupsRefreshed} group(s) refreshed{(refresh.Full ? " (full recompute)" : "")}"
@@ -27,5 +36,15 @@ public sealed class RefreshAggregateActivity(FrozenDefinitions definitions, Aggr
         return new AggregationOutcome(
             AggregationEngines.DuckDb, null, null, refresh.GroupsRefreshed, [StorageLayout.AggregateTablePath(request.Dataset)], AggregationState.Succeeded, message,
             AggregateVersion: refresh.AggregateVersion, CuratedVersion: refresh.CuratedVersion);
+    }
+
+    private async Task PauseAsync(string where, string runId, long curatedVersion)
+    {
+        var setting = Environment.GetEnvironmentVariable(PauseVariable);
+        if (setting?.Split(':') is [var at, var ms] && at == where && int.TryParse(ms, CultureInfo.InvariantCulture, out var millis))
+        {
+            logger?.LogWarning("Test hook: run {RunId} pauses {Millis} ms {Where} its aggregate refresh to curated version {CuratedVersion}", runId, millis, where, curatedVersion);
+            await Task.Delay(millis);
+        }
     }
 }
