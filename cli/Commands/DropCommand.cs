@@ -40,7 +40,7 @@ public static class DropCommand
             if (storage.Embedded is { } embedded)
             {
                 // Azurite saves its index every 5 s: return only once the uploads are on disk, so they survive a kill.
-                if (!await AzuriteDurability.WaitUntilPersistedAsync(embedded.DataFolder, uploaded, TimeSpan.FromSeconds(30), cli.Shutdown))
+                if (!await AzuriteDurability.WaitUntilPersistedAsync(embedded.DataFolder, uploaded, new BlobServiceClient(storage.ConnectionString), TimeSpan.FromSeconds(30), cli.Shutdown))
                 {
                     Console.Error.WriteLine("tributary: the embedded storage has not saved the uploads to disk within 30 s; they are lost if it is killed now.");
                     return 1;

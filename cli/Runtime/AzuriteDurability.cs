@@ -18,15 +18,29 @@ public static class AzuriteDurability
 
     public sealed record UploadedBlob(string Container, string Name, string ETag);
 
-    /// <summary>Waits until every blob is in Azurite's saved databases; false when the timeout passed first.</summary>
-    public static async Task<bool> WaitUntilPersistedAsync(string dataFolder, IReadOnlyCollection<UploadedBlob> blobs, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until every blob is in Azurite's saved databases, or was consumed: a running serve can take a dropped
+    /// file in, commit it and move it out of incoming before Azurite's next save, and then the blob is the run's to
+    /// keep (as a consumed queue message is). False when the timeout passed first.
+    /// </summary>
+    public static async Task<bool> WaitUntilPersistedAsync(
+        string dataFolder, IReadOnlyCollection<UploadedBlob> blobs, Azure.Storage.Blobs.BlobServiceClient service, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
+        var consumed = new HashSet<UploadedBlob>();
         while (true)
         {
-            if (IsPersisted(dataFolder, blobs))
+            if (IsPersisted(dataFolder, blobs.Where(b => !consumed.Contains(b)).ToList()))
             {
                 return true;
+            }
+
+            foreach (var blob in blobs.Where(b => !consumed.Contains(b)))
+            {
+                if (!await ExistsAtAsync(service, blob, cancellationToken))
+                {
+                    consumed.Add(blob);
+                }
             }
 
             if (DateTime.UtcNow > deadline)
@@ -74,6 +88,20 @@ public static class AzuriteDurability
             }
 
             await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>False once the blob is gone or holds another version (taken in and moved by a run, or overwritten).</summary>
+    private static async Task<bool> ExistsAtAsync(Azure.Storage.Blobs.BlobServiceClient service, UploadedBlob blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await service.GetBlobContainerClient(blob.Container).GetBlobClient(blob.Name).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return Unquote(properties.Value.ETag.ToString()) == Unquote(blob.ETag);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
         }
     }
 

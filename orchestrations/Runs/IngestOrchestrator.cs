@@ -112,8 +112,9 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         }
 
         var leaving = status == RunStatus.Succeeded ? plan.Inputs ?? request.Inputs : quarantined.Select(q => q.Input).ToList();
+        // Only arrivals leave: an input read from another container (a test's, an operator's) is not moved.
         return leaving
-            .Where(input => input.Archived is null)
+            .Where(input => input.Archived is null && input.Container == Storage.BlobContainers.Incoming)
             .DistinctBy(input => (input.Container, input.Name, input.ETag))
             .Select(input => new InputAfterCommit(
                 input,
