@@ -12,13 +12,15 @@ public sealed record ArchiveInputsRequest(string RunId, string Dataset, IReadOnl
 /// </summary>
 public sealed class ArchiveInputsActivity(InputArchiver archiver, ILogger<ArchiveInputsActivity> logger) : TaskActivity<ArchiveInputsRequest, IReadOnlyList<InputMove>>
 {
+    public const int MovesInFlight = 16;
+
     public override async Task<IReadOnlyList<InputMove>> RunAsync(TaskActivityContext context, ArchiveInputsRequest request)
     {
-        var moves = new List<InputMove>(request.Inputs.Count);
-        foreach (var input in request.Inputs)
-        {
-            moves.Add(await archiver.MoveAsync(input));
-        }
+        // Each move is a few storage round trips; a batch run moves hundreds, so they go 16 at a time to keep the
+        // work item well inside the engine's visibility timeout (a longer one is delivered again).
+        var moves = new InputMove[request.Inputs.Count];
+        await Parallel.ForAsync(0, moves.Length, new ParallelOptions { MaxDegreeOfParallelism = MovesInFlight }, async (i, cancellationToken) =>
+            moves[i] = await archiver.MoveAsync(request.Inputs[i], cancellationToken));
 
         logger.LogInformation(
             "Run {RunId}: inputs after commit: {Moves}",

@@ -57,7 +57,9 @@ public sealed class BatchWindowTests(InMemoryAzuriteFixture azurite, ITestOutput
 
         await UploadAsync(incoming, content, files / 2, files);
         using var second = await ServeProcess.StartAsync(environment);
-        var runs = await WaitForAllAsync(catalog, files, TimeSpan.FromMinutes(5), second);
+        // Generous: each run now also commits its table, refreshes the aggregate and archives 200 inputs, and the host is
+        // killed once mid-burst (recovery waits for the 30 s visibility timeout).
+        var runs = await WaitForAllAsync(catalog, files, TimeSpan.FromMinutes(8), second);
         output.WriteLine($"{files} files in {runs.Count} run(s), all committed after {clock.Elapsed.TotalSeconds:F1}s");
 
         Assert.InRange(runs.Count, 1, 5);
