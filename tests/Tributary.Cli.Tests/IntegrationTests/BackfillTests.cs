@@ -17,19 +17,20 @@ using Xunit.Abstractions;
 namespace Tributary.Cli.Tests.IntegrationTests;
 
 /// <summary>Backfills on Azurite: thousands of blobs through paged listing, sub-orchestrations and ContinueAsNew; the queue trigger and its poison queue.</summary>
+[Collection(HeavyTests.Name)]
 public sealed class BackfillTests(InMemoryAzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<InMemoryAzuriteFixture>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Fact]
     [Trait("Category", "Slow")]
-    public async Task A_backfill_of_2000_small_blobs_completes_in_batch_runs_with_bounded_history_and_a_second_one_skips_them_all()
+    public async Task A_backfill_of_1000_small_blobs_completes_in_batch_runs_with_bounded_history_and_a_second_one_skips_them_all()
     {
-        var blobs = int.Parse(Environment.GetEnvironmentVariable("BACKFILL_TEST_BLOBS") ?? "2000");
+        var blobs = int.Parse(Environment.GetEnvironmentVariable("BACKFILL_TEST_BLOBS") ?? "1000");
         var taskHub = TestHosts.NewTaskHub();
         var configuration = TestHosts.Configuration(azurite.ConnectionString, taskHub, new Dictionary<string, string?>
         {
-            ["Tributary:BackfillPageSize"] = "250",
+            ["Tributary:BackfillPageSize"] = "125",
             ["Tributary:BackfillPagesPerGeneration"] = "2",
 
             // Tiny files: the cost is storage round-trips per chunk, so more of them in flight.
@@ -52,7 +53,7 @@ public sealed class BackfillTests(InMemoryAzuriteFixture azurite, ITestOutputHel
         await using var host = await TestHosts.StartAsync(configuration, watch: false);
         var api = host.Services.GetRequiredService<IRunsApi>();
         clock.Restart();
-        var accepted = await api.StartBackfillAsync(new BackfillRequest("taxi", Prefix: "bulk/", BatchSize: 250, MaxParallel: 4));
+        var accepted = await api.StartBackfillAsync(new BackfillRequest("taxi", Prefix: "bulk/", BatchSize: 125, MaxParallel: 4));
         Assert.True(accepted.IsSuccess, accepted.Problem?.Detail);
         var backfillId = accepted.Value!.RunId;
         var generations = new SortedSet<int>();

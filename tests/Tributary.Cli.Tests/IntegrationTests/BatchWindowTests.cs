@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace Tributary.Cli.Tests.IntegrationTests;
 
 /// <summary>Bursts of small files become a few runs; a host killed mid-burst loses and duplicates nothing.</summary>
+[Collection(HeavyTests.Name)]
 public sealed class BatchWindowTests(InMemoryAzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<InMemoryAzuriteFixture>, IDisposable
 {
     private readonly string datasets = Directory.CreateTempSubdirectory("tributary-datasets-").FullName;

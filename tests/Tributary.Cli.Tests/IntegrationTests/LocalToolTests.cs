@@ -9,6 +9,7 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 /// The CLI as a user runs it: separate processes (serve in one, drop / runs / get in others) on the embedded default
 /// only (no TributaryStorage), sharing the home's one detached Azurite.
 /// </summary>
+[Collection(HeavyTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
 {

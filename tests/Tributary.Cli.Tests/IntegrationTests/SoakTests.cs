@@ -15,6 +15,7 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 /// Runs were seen stuck in Running on this engine under some settings. Twenty consecutive fan-outs of 200
 /// activities, with a SIGKILL and restart of the host in the middle, must all complete.
 /// </summary>
+[Collection(HeavyTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class SoakTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>, IDisposable
 {

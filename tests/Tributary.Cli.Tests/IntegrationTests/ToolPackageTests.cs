@@ -8,6 +8,7 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 /// `tributary` as a .NET tool: packed, installed into a temporary tool path, run from an empty folder far from the
 /// checkout (init, then demo), with Azurite installed by `npm ci` from the lock file shipped in the tool.
 /// </summary>
+[Collection(HeavyTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class ToolPackageTests(ITestOutputHelper output) : IDisposable
 {
