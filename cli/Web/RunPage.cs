@@ -65,7 +65,10 @@ public static class RunPage
         body.Append("</ul><h2>Outputs</h2><ul id=\"outputs\">");
         foreach (var path in RunDownloads.Downloadable(manifest))
         {
-            body.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/ui/runs/{Html.E(Html.U(runId))}/download?path={Html.E(Html.U(path))}\">{Html.E(path)}</a></li>");
+            // A folder (the dataset aggregate a run refreshed) is listed, not downloadable.
+            body.Append(path.EndsWith('/')
+                ? $"<li><code>{Html.E(path)}</code></li>"
+                : string.Create(CultureInfo.InvariantCulture, $"<li><a href=\"/ui/runs/{Html.E(Html.U(runId))}/download?path={Html.E(Html.U(path))}\">{Html.E(path)}</a></li>"));
         }
 
         body.Append("</ul>");
