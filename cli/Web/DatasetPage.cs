@@ -153,14 +153,17 @@ public static class DatasetPage
         }
 
         var max = Math.Max(1, history.Max(v => v.Rows ?? 0));
-        const int Height = 100, Bar = 16;
-        var svg = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<svg id=\"rows-over-versions\" viewBox=\"0 0 {(history.Count * (Bar + 4)) + 10} {Height + 20}\" role=\"img\" aria-label=\"rows over versions\">");
+        const int Height = 100, Width = 800, Left = 60;
+        var step = Math.Min(40.0, (double)Width / history.Count);
+        var svg = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<svg id=\"rows-over-versions\" class=\"small\" viewBox=\"0 0 {Left + Width + 10} {Height + 20}\" role=\"img\" aria-label=\"rows over versions\">")
+            .Append(CultureInfo.InvariantCulture, $"<text x=\"0\" y=\"10\">{max}</text><text x=\"0\" y=\"{Height}\">0</text>");
         for (var i = 0; i < history.Count; i++)
         {
             var rows = history[i].Rows ?? 0;
             var h = Math.Max(1, Height * (double)rows / max);
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{i * (Bar + 4)}\" y=\"{Height - h:0.#}\" width=\"{Bar}\" height=\"{h:0.#}\"><title>version {history[i].Commit.Version}: {rows} rows</title></rect>")
-               .Append(CultureInfo.InvariantCulture, $"<text x=\"{i * (Bar + 4)}\" y=\"{Height + 14}\">v{history[i].Commit.Version}</text>");
+            var x = Left + (i * step);
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{Height - h:0.#}\" width=\"{step * 0.8:0.#}\" height=\"{h:0.#}\"><title>version {history[i].Commit.Version}: {rows} rows</title></rect>")
+               .Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{Height + 14}\">v{history[i].Commit.Version}</text>");
         }
 
         return svg.Append("</svg>").ToString();
