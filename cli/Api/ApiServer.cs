@@ -1,25 +1,35 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
+using Tributary.Cli.Web;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Cli.Api;
 
 /// <summary>
 /// The standalone host's HTTP API on loopback: minimal APIs over the core's <see cref="IRunsApi"/>, API-key
-/// authentication, Problem Details for every error, body size limit, and the OpenAPI document at /openapi/v1.json.
+/// authentication, Problem Details for every error, body size limit, and the OpenAPI document at /openapi/v1.json;
+/// and the web UI at /ui (cli/Web), behind a sign-in with the same keys or the one-time token.
 /// </summary>
 public sealed class ApiServer : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private ApiServer(WebApplication app, Uri address)
+    private ApiServer(WebApplication app, Uri address, UiSessions sessions)
     {
         this.app = app;
         Address = address;
+        UiSessions = sessions;
     }
 
     public Uri Address { get; }
+
+    public Uri UiAddress => new(Address, "/ui");
+
+    public UiSessions UiSessions { get; }
 
     public static async Task<ApiServer> StartAsync(IServiceProvider core, ApiOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -29,6 +39,13 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(core.GetRequiredService<IRunsApi>());
         builder.Services.AddSingleton(core.GetRequiredService<DurableTaskClient>());
+        var sessions = new UiSessions(options);
+        builder.Services.AddSingleton(sessions);
+        builder.Services.AddSingleton(core.GetRequiredService<BlobStore>());
+        builder.Services.AddSingleton(core.GetRequiredService<RunCatalog>());
+        builder.Services.AddSingleton(core.GetRequiredService<DatasetCatalog>());
+        builder.Services.AddSingleton(core.GetRequiredService<DatasetTables>());
+        builder.Services.AddSingleton(core.GetRequiredService<DatasetQuery>());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
@@ -48,12 +65,14 @@ public sealed class ApiServer : IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseMiddleware<UiAuthentication>();
         app.MapOpenApi();
         app.MapRunsApi();
+        app.MapUi();
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ApiServer(app, new Uri(address));
+        return new ApiServer(app, new Uri(address), sessions);
     }
 
     public async ValueTask DisposeAsync()

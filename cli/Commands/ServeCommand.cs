@@ -71,6 +71,7 @@ public static class ServeCommand
         {
             var api = await ApiServer.StartAsync(host.Services, options, cli.LoggerFactory, cli.Shutdown);
             Console.WriteLine($"tributary: api at {api.Address} (OpenAPI: {api.Address}openapi/v1.json)");
+            Console.WriteLine($"tributary: web UI at {api.UiAddress} (sign in with an API key, or once with the one-time token {api.UiSessions.OneTimeToken})");
             if (options.Keys.Count == 0)
             {
                 Console.WriteLine("tributary: no API keys configured (Tributary:Api:Keys); every API call is refused.");

@@ -129,5 +129,5 @@ public sealed class ProcessChunkActivity(
 
     private static ChunkResult Result(ChunkSpec chunk, ChunkOutcome outcome, string? curated, string? rejected, Stopwatch clock) => new(
         chunk.Index, chunk.Input, chunk.Offset, chunk.Length, outcome.RowsRead, outcome.RowsCurated, outcome.RowsRejected,
-        curated, rejected, Math.Round(clock.Elapsed.TotalSeconds, 3), outcome.FileProblem);
+        curated, rejected, Math.Round(clock.Elapsed.TotalSeconds, 3), outcome.FileProblem, StartedAt: DateTime.UtcNow - clock.Elapsed);
 }

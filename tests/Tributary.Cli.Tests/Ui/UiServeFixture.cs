@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using Microsoft.Playwright;
+using Tributary.Cli.Tests.Fixtures;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Samples;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Cli.Tests.Ui;
+
+/// <summary>
+/// One `tributary serve` (a child process on a test Azurite) with one taxi run that has rejects, and one headless
+/// Debian chromium driven by Playwright (no browser download: apt-get installs chromium when it is missing).
+/// </summary>
+public sealed partial class UiServeFixture : IAsyncLifetime
+{
+    public const string ApiKey = "ui-test-key";
+    public const string Dataset = "taxi";
+    private const string Chromium = "/usr/bin/chromium";
+
+    private readonly AzuriteFixture azurite = new();
+    private readonly string work = Directory.CreateTempSubdirectory("tributary-ui-").FullName;
+    private ServeProcess? serve;
+    private IPlaywright? playwright;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string OneTimeToken { get; private set; } = "";
+
+    public string RunId { get; private set; } = "";
+
+    public string RawFile { get; private set; } = "";
+
+    public RunManifest Manifest { get; private set; } = null!;
+
+    public BlobStore Store { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Screenshots of the pages, kept as test artefacts.</summary>
+    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    public string ServeOutput => serve?.Output ?? "";
+
+    /// <summary>Seconds each setup step took (Azurite, serve, the run, the browser), for the test log.</summary>
+    public string Timings { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var browser = Task.Run(LaunchBrowserAsync);
+        await azurite.InitializeAsync();
+        var azuriteSeconds = clock.Elapsed.TotalSeconds;
+        var configuration = TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub(), new Dictionary<string, string?>
+        {
+            ["Tributary:Api:Port"] = "0",
+            ["Tributary:Api:Keys:0"] = ApiKey,
+        });
+        serve = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
+        var serveSeconds = clock.Elapsed.TotalSeconds;
+        var announced = UiLine().Match(serve.Output);
+        Assert.True(announced.Success, $"serve did not print the UI address and token:{Environment.NewLine}{serve.Output}");
+        BaseAddress = new Uri(announced.Groups["url"].Value);
+        OneTimeToken = announced.Groups["token"].Value;
+
+        // 3,000 generated trips with the generator's share of bad rows, dropped as a user would.
+        RawFile = Path.Combine(work, "trips.csv");
+        SampleDataSet.WriteFile(RawFile, "csv", 3000, seed: 21, firstTripId: 1);
+        Store = new BlobStore(new BlobServiceClient(azurite.ConnectionString));
+        await Store.EnsureContainersAsync();
+        var name = $"{Dataset}/ui/trips.csv";
+        var uploaded = await Store.Blob(BlobContainers.Incoming, name).UploadAsync(RawFile, overwrite: true);
+        RunId = RunIds.ForBlob(Dataset, name, uploaded.Value.ETag.ToString());
+        Manifest = await WaitForManifestAsync(TimeSpan.FromMinutes(2));
+        var runSeconds = clock.Elapsed.TotalSeconds;
+        Browser = await browser;
+        Timings = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"azurite {azuriteSeconds:0.0} s, serve started at {serveSeconds:0.0} s, run done at {runSeconds:0.0} s (run took {Manifest.Timings.TotalSeconds:0.0} s), browser ready at {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        serve?.Dispose();
+        await azurite.DisposeAsync();
+        Directory.Delete(work, recursive: true);
+    }
+
+    private async Task<RunManifest> WaitForManifestAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await Store.ReadJsonAsync<RunManifest>(BlobContainers.Results, StorageLayout.Manifest(Dataset, RunId)) is { } manifest)
+            {
+                return manifest;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"run {RunId} wrote no manifest in {timeout}:{Environment.NewLine}{serve!.Output}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<IBrowser> LaunchBrowserAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            // The tests run as root on Debian: the distribution's chromium, never a downloaded browser build.
+            using var install = Process.Start(new ProcessStartInfo("apt-get", "install -y chromium") { Environment = { ["DEBIAN_FRONTEND"] = "noninteractive" } })!;
+            await install.WaitForExitAsync();
+            Assert.True(File.Exists(Chromium), "apt-get install -y chromium did not install /usr/bin/chromium");
+        }
+
+        playwright = await Playwright.CreateAsync();
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+    }
+
+    [GeneratedRegex(@"web UI at (?<url>http://\S+?)/ui .*one-time token (?<token>[0-9a-f]{32})")]
+    private static partial Regex UiLine();
+}
