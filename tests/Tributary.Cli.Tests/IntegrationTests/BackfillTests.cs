@@ -24,13 +24,13 @@ public sealed class BackfillTests(InMemoryAzuriteFixture azurite, ITestOutputHel
 
     [Fact]
     [Trait("Category", "Slow")]
-    public async Task A_backfill_of_1000_small_blobs_completes_in_batch_runs_with_bounded_history_and_a_second_one_skips_them_all()
+    public async Task A_backfill_of_500_small_blobs_completes_in_batch_runs_with_bounded_history_and_a_second_one_skips_them_all()
     {
-        var blobs = int.Parse(Environment.GetEnvironmentVariable("BACKFILL_TEST_BLOBS") ?? "1000");
+        var blobs = int.Parse(Environment.GetEnvironmentVariable("BACKFILL_TEST_BLOBS") ?? "500");
         var taskHub = TestHosts.NewTaskHub();
         var configuration = TestHosts.Configuration(azurite.ConnectionString, taskHub, new Dictionary<string, string?>
         {
-            ["Tributary:BackfillPageSize"] = "125",
+            ["Tributary:BackfillPageSize"] = "63",
             ["Tributary:BackfillPagesPerGeneration"] = "2",
 
             // Tiny files: the cost is storage round-trips per chunk, so more of them in flight.
@@ -53,11 +53,11 @@ public sealed class BackfillTests(InMemoryAzuriteFixture azurite, ITestOutputHel
         await using var host = await TestHosts.StartAsync(configuration, watch: false);
         var api = host.Services.GetRequiredService<IRunsApi>();
         clock.Restart();
-        var accepted = await api.StartBackfillAsync(new BackfillRequest("taxi", Prefix: "bulk/", BatchSize: 125, MaxParallel: 4));
+        var accepted = await api.StartBackfillAsync(new BackfillRequest("taxi", Prefix: "bulk/", BatchSize: 63, MaxParallel: 4));
         Assert.True(accepted.IsSuccess, accepted.Problem?.Detail);
         var backfillId = accepted.Value!.RunId;
         var generations = new SortedSet<int>();
-        var final = await WaitForBackfillAsync(host.Client, backfillId, TimeSpan.FromMinutes(4), p => generations.Add(p.Generation));
+        var final = await WaitForBackfillAsync(host.Client, backfillId, TimeSpan.FromMinutes(8), p => generations.Add(p.Generation));
         output.WriteLine($"backfill: {final} in {clock.Elapsed.TotalSeconds:F1}s; generations seen {string.Join(",", generations)}");
 
         Assert.Equal(blobs, final.Listed);

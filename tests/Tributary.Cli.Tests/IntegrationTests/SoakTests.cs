@@ -62,7 +62,7 @@ public sealed class SoakTests(AzuriteFixture azurite, ITestOutputHelper output) 
                     serve = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
                 }
 
-                var manifest = await RunWaiter.WaitAsync(client.Client, runId, TimeSpan.FromMinutes(3));
+                var manifest = await RunWaiter.WaitAsync(client.Client, runId, TimeSpan.FromMinutes(5));
                 Assert.Equal(RunStatus.Succeeded, manifest.Status);
                 Assert.Equal(ChunksPerRun, manifest.Chunks.Count);
                 Assert.Equal(validRows * ChunksPerRun, manifest.Totals.RowsCurated);
