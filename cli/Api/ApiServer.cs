@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
+using Tributary.Cli.Hosting;
 using Tributary.Orchestrations.Api;
 
 namespace Tributary.Cli.Api;
@@ -30,6 +31,7 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Services.AddSingleton(core.GetRequiredService<IRunsApi>());
         builder.Services.AddSingleton(core.GetRequiredService<DurableTaskClient>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddPrometheusMetrics(core.GetService<IConfiguration>());
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Tributary runs API";
@@ -49,6 +51,7 @@ public sealed class ApiServer : IAsyncDisposable
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.MapOpenApi();
+        app.MapMetrics();
         app.MapRunsApi();
         await app.StartAsync(cancellationToken);
 

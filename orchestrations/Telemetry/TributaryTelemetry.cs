@@ -73,9 +73,12 @@ public static class TributaryTelemetry
         return span;
     }
 
-    /// <summary>The log scope every activity of a run opens: each log line then carries RunId (and Dataset).</summary>
+    /// <summary>
+    /// The log scope every activity of a run opens: each log line then carries RunId and Dataset as structured values
+    /// (OTLP log attributes), and reads "run {id} of {dataset}" where a console prints scopes.
+    /// </summary>
     public static IDisposable? RunScope(ILogger? logger, string runId, string dataset) =>
-        logger?.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["Dataset"] = dataset });
+        logger?.BeginScope("run {RunId} of {Dataset}", runId, dataset);
 
     /// <summary>
     /// Marks a span failed with the exception; returns false, to be used as an exception filter
