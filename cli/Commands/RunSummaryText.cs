@@ -32,7 +32,7 @@ public static class RunSummaryText
             lines.Add($"                … and {manifest.Inputs.Count - 5} more");
         }
 
-        lines.Add($"  rows        {N(totals.RowsRead)} read -> {N(totals.RowsCurated)} curated / {N(totals.RowsRejected)} rejected ({totals.RejectedShare.ToString("P1", CultureInfo.InvariantCulture)})");
+        lines.Add($"  rows        {N(totals.RowsRead)} read -> {N(totals.RowsCurated)} curated / {N(totals.RowsRejected)} rejected ({(totals.RejectedShare * 100).ToString("0.0", CultureInfo.InvariantCulture)}%)");
         if (reasons is { Top.Count: > 0 })
         {
             lines.Add($"  rejects     top reasons{(reasons.Complete ? "" : $" (in the first {N(reasons.RowsSeen)} rejected rows)")}:");
