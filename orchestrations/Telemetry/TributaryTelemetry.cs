@@ -57,10 +57,16 @@ public static class TributaryTelemetry
     public static readonly Counter<long> RowsRead = Meter.CreateCounter<long>("tributary.rows.read", "{row}", "Rows read from inputs, by dataset.");
     public static readonly Counter<long> RowsCurated = Meter.CreateCounter<long>("tributary.rows.curated", "{row}", "Rows written to curated parts, by dataset.");
     public static readonly Counter<long> RowsRejected = Meter.CreateCounter<long>("tributary.rows.rejected", "{row}", "Rows rejected by validation, by dataset.");
-    public static readonly Histogram<double> ChunkDuration = Meter.CreateHistogram<double>("tributary.chunk.duration", "s", "Time to process one chunk (stage, parse, validate, upload).");
-    public static readonly Histogram<long> ChunkBytes = Meter.CreateHistogram<long>("tributary.chunk.bytes", "By", "Input bytes of one chunk (its byte range, or the whole blob).");
+    public static readonly Histogram<double> ChunkDuration = Meter.CreateHistogram<double>(
+        "tributary.chunk.duration", "s", "Time to process one chunk (stage, parse, validate, upload).", tags: null,
+        new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
+    public static readonly Histogram<long> ChunkBytes = Meter.CreateHistogram<long>(
+        "tributary.chunk.bytes", "By", "Input bytes of one chunk (its byte range, or the whole blob).", tags: null,
+        new InstrumentAdvice<long> { HistogramBucketBoundaries = [1 << 16, 1 << 18, 1 << 20, 1 << 22, 1 << 24, 1 << 26, 1 << 28, 1 << 30] });
     public static readonly Counter<long> Runs = Meter.CreateCounter<long>("tributary.runs", "{run}", "Runs committed (manifest written), by dataset and final status.");
-    public static readonly Histogram<double> DropToStart = Meter.CreateHistogram<double>("tributary.intake.drop_to_start", "s", "From an input's Last-Modified in storage to the planning of its run.");
+    public static readonly Histogram<double> DropToStart = Meter.CreateHistogram<double>(
+        "tributary.intake.drop_to_start", "s", "From an input's Last-Modified in storage to the planning of its run.", tags: null,
+        new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600] });
     public static readonly Counter<long> CommitConflicts = Meter.CreateCounter<long>("tributary.table.commit.conflicts", "{conflict}", "Delta commits lost to another writer (put-if-absent of the next version failed).");
     public static readonly Counter<long> CommitRetries = Meter.CreateCounter<long>("tributary.table.commit.retries", "{retry}", "Delta commit attempts made again after a conflict.");
 
