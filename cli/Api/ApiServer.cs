@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
+using Tributary.Cli.Hosting;
 using Tributary.Cli.Web;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Datasets;
@@ -47,6 +48,7 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Services.AddSingleton(core.GetRequiredService<DatasetTables>());
         builder.Services.AddSingleton(core.GetRequiredService<DatasetQuery>());
         builder.Services.AddProblemDetails();
+        builder.Services.AddPrometheusMetrics(core.GetService<IConfiguration>());
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Tributary runs API";
@@ -67,6 +69,7 @@ public sealed class ApiServer : IAsyncDisposable
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<UiAuthentication>();
         app.MapOpenApi();
+        app.MapMetrics();
         app.MapRunsApi();
         app.MapUi();
         await app.StartAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Spectre.Console;
+using Tributary.Cli.Hosting;
 
 namespace Tributary.Cli.Commands;
 
@@ -21,7 +22,8 @@ public sealed class CliContext : IDisposable
             .SetMinimumLevel(logLevel)
             .AddFilter("DurableTask", LogLevel.Warning)
             .AddFilter("Microsoft", LogLevel.Warning)
-            .AddFilter("Grpc", LogLevel.Warning));
+            .AddFilter("Grpc", LogLevel.Warning)
+            .AddTributaryTelemetry(Configuration));
 
         // SIGTERM did not stop a host built this way in one run: handle both signals ourselves.
         shutdown = CancellationTokenSource.CreateLinkedTokenSource(invocation);

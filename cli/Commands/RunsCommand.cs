@@ -55,8 +55,8 @@ public static class RunsCommand
         });
 
         var runId = new Argument<string>("run") { Description = "The run id." };
-        var showJson = new Option<bool>("--json") { Description = "One JSON document on stdout (the shape of GET /api/runs/{id})." };
-        var show = new Command("show", "Print one run's manifest (or a backfill's record).") { runId, showJson };
+        var showJson = new Option<bool>("--json") { Description = "The run's manifest as one JSON document on stdout (the shape of GET /api/runs/{id}) instead of the summary." };
+        var show = new Command("show", "Print a summary of one run (--json: its manifest; a backfill's record as JSON).") { runId, showJson };
         show.SetAction(async (parse, cancellationToken) =>
         {
             using var cli = new CliContext(LogLevel.Warning, cancellationToken);
@@ -94,9 +94,18 @@ public static class RunsCommand
                 return 0;
             }
 
-            Console.WriteLine(manifest is null
-                ? $"Run {id} has no manifest yet: it is {status} (taken in {claim.ClaimedAt:u})."
-                : JsonSerializer.Serialize(manifest, BlobStore.Json));
+            if (manifest is null)
+            {
+                Console.WriteLine($"Run {id} has no manifest yet: it is {status} (taken in {claim.ClaimedAt:u}).");
+                return 0;
+            }
+
+            var reasons = await RunSummaryText.ReadReasonsAsync(store, manifest, cli.Shutdown);
+            foreach (var line in RunSummaryText.Lines(manifest, reasons))
+            {
+                Console.WriteLine(line);
+            }
+
             return 0;
         });
         command.Subcommands.Add(show);

@@ -49,6 +49,7 @@ public sealed class TributaryHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddTributaryCore(storage.ConnectionString, pipeline, configuration);
+            builder.Services.AddTributaryTelemetry(configuration);
             if (role == HostRole.Worker)
             {
                 builder.Services.AddDurableTaskWorker(worker =>
@@ -67,6 +68,8 @@ public sealed class TributaryHost : IAsyncDisposable
                 builder.Services.AddHostedService<IncomingSweeper>();
                 builder.Services.AddHostedService<BatchSealQueueListener>();
                 builder.Services.AddHostedService<BackfillQueueListener>();
+                builder.Services.AddSingleton<Orchestrations.Telemetry.QueueBacklog>();
+                builder.Services.AddHostedService<QueueBacklogSampler>();
             }
 
             var host = builder.Build();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Intake;
 
@@ -27,6 +28,23 @@ public sealed class RunIntake(
     /// <see cref="ArrivalBatcher"/> seals it into a run. Either way a version lands in one run only.
     /// </summary>
     public async Task<IntakeOutcome> SubmitBlobAsync(string blobName, string etag, long size, CancellationToken cancellationToken = default)
+    {
+        using var span = TributaryTelemetry.Source.StartActivity(TributaryTelemetry.Spans.IntakeBlob);
+        span?.SetTag(TributaryTelemetry.Attributes.Input, blobName);
+        try
+        {
+            var outcome = await SubmitAsync(blobName, etag, size, cancellationToken);
+            span?.SetTag(TributaryTelemetry.Attributes.RunId, outcome.RunId);
+            span?.SetTag(TributaryTelemetry.Attributes.Decision, outcome.Decision.ToString());
+            return outcome;
+        }
+        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<IntakeOutcome> SubmitAsync(string blobName, string etag, long size, CancellationToken cancellationToken)
     {
         var dataset = StorageLayout.DatasetOf(blobName) ?? RunIds.UnassignedDataset;
         var input = new BlobReference(BlobContainers.Incoming, blobName, etag.Trim('"'), size);
@@ -68,12 +86,27 @@ public sealed class RunIntake(
         }
     }
 
+    /// <summary>
+    /// Claims the run and schedules it. The span is current while the orchestration is scheduled, so the SDK client
+    /// passes its trace context on: the run's orchestration and activity spans join the intake's trace.
+    /// </summary>
     public async Task<IntakeOutcome> StartAsync(IngestRequest request, CancellationToken cancellationToken = default)
     {
-        var body = IntakeClaims.BodyOf(request, DateTimeOffset.UtcNow);
-        return await claims.TryCreateAsync(body, request.RunId, scheduled: false, cancellationToken)
-            ? await ScheduleAsync(request, cancellationToken)
-            : await ResolveExistingClaimAsync(body, request, cancellationToken);
+        using var scope = TributaryTelemetry.RunScope(logger, request.RunId, request.Dataset);
+        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.IntakeStart, request.RunId, request.Dataset);
+        try
+        {
+            var body = IntakeClaims.BodyOf(request, DateTimeOffset.UtcNow);
+            var outcome = await claims.TryCreateAsync(body, request.RunId, scheduled: false, cancellationToken)
+                ? await ScheduleAsync(request, cancellationToken)
+                : await ResolveExistingClaimAsync(body, request, cancellationToken);
+            span?.SetTag(TributaryTelemetry.Attributes.Decision, outcome.Decision.ToString());
+            return outcome;
+        }
+        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
+        {
+            throw;
+        }
     }
 
     private async Task<IntakeOutcome> ResolveExistingClaimAsync(BinaryData body, IngestRequest request, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing.Compression;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables.Delta;
+using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Processing;
 
@@ -22,6 +23,43 @@ public sealed class ProcessChunkActivity(
     ILogger<ProcessChunkActivity> logger) : TaskActivity<ChunkSpec, ChunkResult>
 {
     public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ChunkSpec chunk)
+    {
+        using var scope = TributaryTelemetry.RunScope(logger, chunk.RunId, chunk.Dataset);
+        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.ProcessChunk, chunk.RunId, chunk.Dataset);
+        var bytes = BytesOf(chunk);
+        span?.SetTag(TributaryTelemetry.Attributes.ChunkIndex, chunk.Index);
+        span?.SetTag(TributaryTelemetry.Attributes.Input, chunk.Input.Name);
+        span?.SetTag(TributaryTelemetry.Attributes.Bytes, bytes);
+        try
+        {
+            var result = await ProcessAsync(chunk);
+            span?.SetTag(TributaryTelemetry.Attributes.RowsRead, result.RowsRead);
+            span?.SetTag(TributaryTelemetry.Attributes.RowsCurated, result.RowsCurated);
+            span?.SetTag(TributaryTelemetry.Attributes.RowsRejected, result.RowsRejected);
+            if (result.FileProblem is not null)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, result.FileProblem);
+            }
+
+            var dataset = TributaryTelemetry.DatasetTag(chunk.Dataset);
+            TributaryTelemetry.RowsRead.Add(result.RowsRead, dataset);
+            TributaryTelemetry.RowsCurated.Add(result.RowsCurated, dataset);
+            TributaryTelemetry.RowsRejected.Add(result.RowsRejected, dataset);
+            TributaryTelemetry.ChunkDuration.Record(result.Seconds, dataset);
+            TributaryTelemetry.ChunkBytes.Record(bytes, dataset);
+            return result;
+        }
+        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>The chunk's share of its input in bytes: its byte range for text, the whole blob otherwise (Parquet ranges count row groups).</summary>
+    private static long BytesOf(ChunkSpec chunk) =>
+        chunk.Format != DataFormat.Parquet && chunk.Length is { } length ? length : chunk.Input.Size;
+
+    private async Task<ChunkResult> ProcessAsync(ChunkSpec chunk)
     {
         var clock = Stopwatch.StartNew();
         var dataset = await definitions.GetAsync(chunk.Dataset, chunk.DefinitionHash);

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Runs;
 
@@ -15,6 +16,21 @@ public sealed class ArchiveInputsActivity(InputArchiver archiver, ILogger<Archiv
     public const int MovesInFlight = 16;
 
     public override async Task<IReadOnlyList<InputMove>> RunAsync(TaskActivityContext context, ArchiveInputsRequest request)
+    {
+        using var scope = TributaryTelemetry.RunScope(logger, request.RunId, request.Dataset);
+        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.Archive, request.RunId, request.Dataset);
+        span?.SetTag("tributary.inputs", request.Inputs.Count);
+        try
+        {
+            return await MoveAllAsync(request);
+        }
+        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<InputMove>> MoveAllAsync(ArchiveInputsRequest request)
     {
         // Each move is a few storage round trips; a batch run moves hundreds, so they go 16 at a time to keep the
         // work item well inside the engine's visibility timeout (a longer one is delivered again).

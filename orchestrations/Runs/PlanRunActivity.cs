@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Runs;
 
@@ -11,6 +12,50 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
     : TaskActivity<IngestRequest, RunPlan>
 {
     public override async Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request)
+    {
+        using var scope = TributaryTelemetry.RunScope(logger, request.RunId, request.Dataset);
+        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.Plan, request.RunId, request.Dataset);
+        try
+        {
+            var plan = await PlanAsync(request);
+            span?.SetTag(TributaryTelemetry.Attributes.Chunks, plan.Chunks.Count);
+            span?.SetTag(TributaryTelemetry.Attributes.Quarantined, plan.QuarantinedFiles.Count);
+            if (plan.Problem is not null)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, plan.Problem);
+            }
+
+            RecordDropToStart(request, plan);
+            return plan;
+        }
+        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Drop-to-start latency, one value per new input: from its Last-Modified (when it landed) to now, when its run is
+    /// planned. Reruns and archived inputs landed long ago and would only skew it.
+    /// </summary>
+    private static void RecordDropToStart(IngestRequest request, RunPlan plan)
+    {
+        if (request.RerunOf is not null)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var input in plan.Inputs ?? [])
+        {
+            if (input.Archived is null && input.LastModified is { } landed)
+            {
+                TributaryTelemetry.DropToStart.Record(Math.Max(0, (now - landed).TotalSeconds), TributaryTelemetry.DatasetTag(request.Dataset));
+            }
+        }
+    }
+
+    private async Task<RunPlan> PlanAsync(IngestRequest request)
     {
         DatasetDefinition? dataset;
         string? hash = null;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Runs;
 
@@ -21,6 +22,25 @@ public sealed class RefreshAggregateActivity(FrozenDefinitions definitions, Aggr
     public const string PauseVariable = "TRIBUTARY_TEST_REFRESH_PAUSE";
 
     public override async Task<AggregationOutcome> RunAsync(TaskActivityContext context, AggregationRequest request)
+    {
+        using var scope = TributaryTelemetry.RunScope(logger, request.RunId, request.Dataset);
+        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.Aggregate, request.RunId, request.Dataset);
+        span?.SetTag(TributaryTelemetry.Attributes.Engine, AggregationEngines.DuckDb);
+        span?.SetTag(TributaryTelemetry.Attributes.TableVersion, request.CuratedVersion);
+        try
+        {
+            var outcome = await RefreshAsync(request);
+            span?.SetTag("tributary.aggregate.groups", outcome.ResultRows);
+            span?.SetTag("tributary.aggregate.version", outcome.AggregateVersion);
+            return outcome;
+        }
+        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<AggregationOutcome> RefreshAsync(AggregationRequest request)
     {
         if (request.CuratedVersion is not { } curatedVersion)
         {

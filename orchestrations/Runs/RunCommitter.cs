@@ -35,6 +35,12 @@ public sealed class RunCommitter(BlobStore store, QueueServiceClient queues)
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var message = System.Text.Json.JsonSerializer.Serialize(new RunCompletion(manifest.RunId, manifest.Dataset, manifest.Status, PathOf(manifest)), BlobStore.Json);
         await queue.SendMessageAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(message)), cancellationToken);
+        // Counted here, the one place a run gets its final status (the orchestration's commit and cancel's).
+        Telemetry.TributaryTelemetry.Runs.Add(1, new System.Diagnostics.TagList
+        {
+            { Telemetry.TributaryTelemetry.Attributes.Dataset, manifest.Dataset },
+            { Telemetry.TributaryTelemetry.Attributes.Status, manifest.Status.ToString() },
+        });
         return true;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Tables.Delta;
+using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Tables;
 
@@ -21,6 +22,25 @@ public sealed class CommitTableActivity(DatasetTables tables, FrozenDefinitions 
 
     public override async Task<TableCommit> RunAsync(TaskActivityContext context, CommitTableRequest request)
     {
+        using var scope = TributaryTelemetry.RunScope(logger, request.RunId, request.Dataset);
+        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.TableCommit, request.RunId, request.Dataset);
+        try
+        {
+            var commit = await CommitAsync(request);
+            span?.SetTag(TributaryTelemetry.Attributes.TableVersion, commit.Version);
+            span?.SetTag("tributary.table.files_added", commit.FilesAdded);
+            span?.SetTag("tributary.table.files_removed", commit.FilesRemoved);
+            span?.SetTag("tributary.table.conflicts", commit.Conflicts);
+            return commit;
+        }
+        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<TableCommit> CommitAsync(CommitTableRequest request)
+    {
         var definition = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
         var schema = TableSchemas.Of(definition);
         await PauseAsync("before", request.RunId);
@@ -35,7 +55,7 @@ public sealed class CommitTableActivity(DatasetTables tables, FrozenDefinitions 
                 stale = decision.StaleInputs;
                 return decision.Plan;
             },
-            new DeltaCommitOptions { OnCheckpointFailed = (v, e) => logger.LogWarning(e, "Checkpoint of {Dataset} version {Version} failed", request.Dataset, v) });
+            new DeltaCommitOptions { Table = $"curated/{request.Dataset}", OnCheckpointFailed = (v, e) => logger.LogWarning(e, "Checkpoint of {Dataset} version {Version} failed", request.Dataset, v) });
 
         await PauseAsync("after", request.RunId);
         if (result.AlreadyCommitted)

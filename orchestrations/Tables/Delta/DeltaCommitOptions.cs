@@ -17,6 +17,9 @@ public sealed record DeltaCommitOptions
     /// <summary>commitInfo.engineInfo.</summary>
     public string EngineInfo { get; init; } = "Tributary";
 
+    /// <summary>The table's name on the commit conflict and retry metrics (tributary.table); null leaves it off.</summary>
+    public string? Table { get; init; }
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Told of a checkpoint that failed (the commit itself stands); hook logging here.</summary>

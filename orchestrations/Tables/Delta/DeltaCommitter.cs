@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Tables.Delta;
 
@@ -46,10 +48,14 @@ public static class DeltaCommitter
             }
 
             conflicts++;
+            var table = new TagList { { TributaryTelemetry.Attributes.Table, options.Table } };
+            TributaryTelemetry.CommitConflicts.Add(1, table);
             if (attempts >= options.MaxAttempts)
             {
                 throw new DeltaCommitConflictException(appId, attempts, version);
             }
+
+            TributaryTelemetry.CommitRetries.Add(1, table);
 
             // Someone else wrote this version: move to the newest state (only the new commit files are read).
             snapshot = snapshot is null

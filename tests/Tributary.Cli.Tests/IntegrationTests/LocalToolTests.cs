@@ -44,6 +44,12 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
             Assert.Equal("Succeeded", shown.RootElement.GetProperty("manifest").GetProperty("status").GetString());
         }
 
+        // Without --json: the human summary, its funnel from the manifest's totals.
+        var summary = await home.RunAsync("runs", "show", runId);
+        Assert.True(summary.ExitCode == 0, summary.ToString());
+        Assert.StartsWith($"Run {runId}  Succeeded", summary.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2,000 read -> ", summary.Stdout, StringComparison.Ordinal);
+
         var get = await home.RunAsync("get", runId, "--json");
         Assert.True(get.ExitCode == 0, get.ToString());
         var folder = Path.Combine(home.Work, runId);
