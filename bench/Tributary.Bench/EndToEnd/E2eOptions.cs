@@ -62,7 +62,7 @@ public sealed record E2eOptions(
         var (files, rows, batchFiles, batchSeconds) = mode switch
         {
             "mix" => (24, 300_000L, 0, 3.0),
-            "small" => (1_000, 0L, 500, 3.0),
+            "small" => (1_000, 0L, 500, 5.0),
             "per-file" => (100, 0L, 0, 0.0),
             _ => throw new ArgumentException($"unknown mode '{mode}'"),
         };

@@ -49,6 +49,7 @@ public static class ProductPath
         var manifests = new Dictionary<string, RunManifest>(StringComparer.Ordinal);
         double? dropSeconds = null;
         var deadline = DateTime.UtcNow.AddMinutes(30);
+        var progressAt = TimeSpan.FromSeconds(15);
         while (manifests.Values.Sum(m => m.Inputs.Count) < expected)
         {
             if (dropSeconds is null && drop.HasExited)
@@ -66,7 +67,14 @@ public static class ProductPath
                 throw new TimeoutException($"only {manifests.Values.Sum(m => m.Inputs.Count)} of {expected} inputs committed after 30 min:{Environment.NewLine}{serve.Output}");
             }
 
-            await Task.Delay(250);
+            // Listing results is load on the storage being measured: once a second, and the wall time comes from the manifests.
+            await Task.Delay(1000);
+            if (clock.Elapsed > progressAt)
+            {
+                progressAt += TimeSpan.FromSeconds(15);
+                Console.WriteLine(FormattableString.Invariant($"    {clock.Elapsed.TotalSeconds:F0} s: {uploadedAt.Count} uploaded, {manifests.Values.Sum(m => m.Inputs.Count)} of {expected} inputs in {manifests.Count} finished runs; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            }
+
             if (!await results.ExistsAsync())
             {
                 continue;
@@ -82,7 +90,8 @@ public static class ProductPath
             }
         }
 
-        var wall = clock.Elapsed.TotalSeconds;
+        // Drop start to the last run's completion (its manifest is written right after, by the run's last activities).
+        var wall = (manifests.Values.Max(m => m.Timings.CompletedAt) - dropStart).TotalSeconds;
         var servePeak = ServeChild.PeakMb(serve.Pid);
         var helpers = serve.Helpers();
         await drop.WaitForExitAsync();
