@@ -11,6 +11,7 @@ using static Tributary.Orchestrations.Processing.SqlText;
 // process so that its peak RSS (VmHWM) is its own.
 //   dotnet run -c Release --project bench/Tributary.Bench -- convert --size-mb 1024
 //   (internal) ... run-direct|run-pipeline <csv> <out-folder> [<warm-up csv>]
+// and `e2e` (EndToEnd/): drop -> committed table and aggregate through `tributary serve`, beside DuckDB-direct.
 var root = FindRoot();
 switch (args.FirstOrDefault())
 {
@@ -18,12 +19,17 @@ switch (args.FirstOrDefault())
         return Report(Direct, args[1], args[2], args.ElementAtOrDefault(3));
     case "run-pipeline":
         return Report((csv, output) => Pipeline(csv, output, root), args[1], args[2], args.ElementAtOrDefault(3));
+    case Tributary.Bench.EndToEnd.DirectPath.ChildMode:
+        return Tributary.Bench.EndToEnd.DirectPath.Child(args[1], args[2]);
+    case "e2e":
+        return await Tributary.Bench.EndToEnd.E2eBench.RunAsync(args, root);
     case "convert":
         var sizeAt = Array.IndexOf(args, "--size-mb");
         var sizeMb = sizeAt > 0 ? int.Parse(args[sizeAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1024;
         return Convert(sizeMb, root, gzip: args.Contains("--gzip"));
     default:
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
+        Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
         return 2;
 }
 

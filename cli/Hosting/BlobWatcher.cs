@@ -39,25 +39,41 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
     private async Task ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
     {
         var listed = new HashSet<(string Name, string ETag)>();
+        var fresh = new List<(string Name, string ETag, long Size)>();
         await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
         {
             var key = (blob.Name, blob.Properties.ETag!.Value.ToString());
             if (seen.Contains(key))
             {
                 listed.Add(key);
-                continue;
             }
-
-            var outcome = await intake.SubmitBlobAsync(blob.Name, key.Item2, blob.Properties.ContentLength ?? 0, cancellationToken);
-            if (outcome.Decision != IntakeDecision.ClaimedElsewhere)
+            else
             {
-                listed.Add(key);
+                fresh.Add((key.Name, key.Item2, blob.Properties.ContentLength ?? 0));
             }
         }
+
+        // Each intake is a few storage round trips: a folder dropped at once is taken in several at a time (intake is
+        // idempotent per version, and versions of different blobs share nothing but append-only records).
+        await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.SubmitParallelism), CancellationToken = cancellationToken }, async (blob, token) =>
+        {
+            var outcome = await intake.SubmitBlobAsync(blob.Name, blob.ETag, blob.Size, token);
+            if (outcome.Decision != IntakeDecision.ClaimedElsewhere)
+            {
+                lock (listed)
+                {
+                    listed.Add((blob.Name, blob.ETag));
+                }
+            }
+        });
 
         // Versions that left incoming are forgotten: the set follows the backlog, not history.
         seen = listed;
     }
 }
 
-public sealed record WatcherOptions(TimeSpan PollInterval);
+/// <param name="SubmitParallelism">New blobs of one scan handed to intake at once (1: one after another).</param>
+public sealed record WatcherOptions(TimeSpan PollInterval, int SubmitParallelism = WatcherOptions.DefaultSubmitParallelism)
+{
+    public const int DefaultSubmitParallelism = 16;
+}

@@ -62,7 +62,9 @@ public sealed class TributaryHost : IAsyncDisposable
             builder.Services.AddDurableTaskClient(client => client.UseGrpc(sidecar.Address));
             if (watch)
             {
-                builder.Services.AddSingleton(new WatcherOptions(configuration.GetValue("Tributary:WatchInterval", TimeSpan.FromSeconds(1))));
+                builder.Services.AddSingleton(new WatcherOptions(
+                    configuration.GetValue("Tributary:WatchInterval", TimeSpan.FromSeconds(1)),
+                    configuration.GetValue("Tributary:WatchParallelism", WatcherOptions.DefaultSubmitParallelism)));
                 builder.Services.AddHostedService<BlobWatcher>();
                 builder.Services.AddHostedService<BatchSealer>();
                 builder.Services.AddHostedService<IncomingSweeper>();

@@ -55,6 +55,34 @@ public sealed class IntakeTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         Assert.Equal(2, claims.Count);
     }
 
+    [Theory]
+    [Trait("Category", "Slow")]
+    [InlineData(1)]
+    [InlineData(16)]
+    public async Task Files_landing_together_get_one_run_each_whether_the_watcher_takes_them_in_one_at_a_time_or_in_parallel(int parallelism)
+    {
+        var configuration = TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub(), new Dictionary<string, string?> { ["Tributary:WatchParallelism"] = parallelism.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
+        await container.CreateIfNotExistsAsync();
+        var files = new List<(string Run, string File)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var file = SampleFile($"together-{parallelism}-{i}.csv", seed: 10 + i, rows: 400 + i);
+            var blob = container.GetBlobClient($"taxi/together-{parallelism}/{Path.GetFileName(file)}");
+            var uploaded = (await blob.UploadAsync(file, overwrite: true)).Value;
+            files.Add((RunIds.ForBlob("taxi", blob.Name, uploaded.ETag.ToString()), file));
+        }
+
+        await using var host = await TestHosts.StartAsync(configuration);
+        foreach (var (run, file) in files)
+        {
+            var manifest = await RunWaiter.WaitAsync(host.Client, run, TimeSpan.FromMinutes(3));
+            Assert.True(manifest.Status == RunStatus.Succeeded, $"{manifest.Status}: {manifest.Error}");
+            Assert.Equal(file, Path.Combine(work, Path.GetFileName(Assert.Single(manifest.Inputs).Name)));
+            Assert.Equal(TaxiOracle.TotalRows(file), manifest.Totals.RowsRead);
+        }
+    }
+
     [Fact]
     public async Task Racing_intakes_of_one_blob_version_start_exactly_one_run()
     {

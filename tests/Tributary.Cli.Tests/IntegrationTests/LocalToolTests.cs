@@ -88,6 +88,54 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(500, run.GetProperty("totals").GetProperty("rowsRead").GetInt64());
     }
 
+    [Fact]
+    public async Task A_dropped_folder_is_uploaded_whole_in_parallel_and_survives_a_SIGKILL_of_Azurite()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(home.Work, "landing")).FullName;
+        for (var i = 0; i < 40; i++)
+        {
+            SampleDataSet.WriteFile(Path.Combine(folder, $"trips-{i:D3}.csv"), "csv", rows: 20, seed: i, firstTripId: (i * 20L) + 1);
+        }
+
+        var single = Path.Combine(home.Work, "single.csv");
+        SampleDataSet.WriteFile(single, "csv", rows: 20, seed: 99, firstTripId: 10_000);
+
+        var drop = await home.RunAsync("drop", folder, single, "--dataset", "taxi", "--parallel", "8");
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        var lines = drop.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(41, lines.Count);
+        Assert.Equal(41, lines.Select(l => l[1]).Distinct().Count());
+        var pid = (await StatusAsync()).GetProperty("pid").GetInt32();
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        // drop returned only once every upload was saved: all 41 come back byte for byte after the kill.
+        var back = Path.Combine(home.Work, "back");
+        var get = await home.RunAsync("get", "incoming/taxi", "--out", back);
+        Assert.True(get.ExitCode == 0, get.ToString());
+        foreach (var file in Directory.GetFiles(folder).Append(single))
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(file), await File.ReadAllBytesAsync(Path.Combine(back, Path.GetFileName(file))));
+        }
+
+        Assert.Equal(41, Directory.GetFiles(back).Length);
+    }
+
+    [Fact]
+    public async Task Drop_refuses_two_files_of_one_name_before_uploading_anything()
+    {
+        var a = Directory.CreateDirectory(Path.Combine(home.Work, "a")).FullName;
+        var b = Directory.CreateDirectory(Path.Combine(home.Work, "b")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(a, "same.csv"), "x");
+        await File.WriteAllTextAsync(Path.Combine(b, "same.csv"), "y");
+
+        var drop = await home.RunAsync("drop", a, b, "--dataset", "taxi");
+        Assert.Equal(2, drop.ExitCode);
+        Assert.Contains("two files named same.csv", drop.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => home.Dispose();
 
     private async Task<JsonElement> StatusAsync()

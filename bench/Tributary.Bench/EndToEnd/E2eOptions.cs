@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace Tributary.Bench.EndToEnd;
+
+/// <summary>
+/// Options of `bench e2e`. Modes: mix (~3 M taxi rows over CSV, gzip, JSON lines and Parquet parts, one batch run),
+/// small (many ~10 KB CSV files in batch runs), per-file (small files, one run each: no batch window).
+/// </summary>
+public sealed record E2eOptions(
+    string Mode,
+    int Files,
+    long Rows,
+    int Repeat,
+    int BatchMaxFiles,
+    double BatchMaxSeconds,
+    int DropParallel,
+    bool SkipDirect,
+    IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyList<string> Levers)
+{
+    public const string Usage = """
+        usage: e2e [--mode mix|small|per-file] [--files N] [--rows N] [--repeat N] [--batch-files N] [--batch-seconds S]
+                   [--drop-parallel N] [--no-direct] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
+          mix      : --rows total rows (default 300,000; the issue's size is 3,000,000) over --files parts (default 24)
+          small    : --files files of ~10 KB (default 1,000; the issue's size is 10,000), batch window of --batch-files (default 500)
+          per-file : --files files of ~10 KB (default 100), one run each
+          --env    : extra settings for `tributary serve` and `drop`, e.g. --env Tributary__Engine__PartitionCount=2
+          --lever  : a variant run after the baseline in every round (A B A B ...), settings as --env;
+                     drop.parallel=N changes `drop --parallel`. e.g. --lever drop.parallel=1 --lever Tributary__WatchInterval=00:00:00.2
+        """;
+
+    /// <summary>These options with a lever's settings on top ("K=V,K=V"; drop.parallel=N sets <see cref="DropParallel"/>).</summary>
+    public E2eOptions With(string lever)
+    {
+        var environment = new Dictionary<string, string>(Environment);
+        var dropParallel = DropParallel;
+        foreach (var setting in lever.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = setting.Split('=', 2) is [var k, var v] ? (k, v) : throw new ArgumentException($"lever setting '{setting}' is not KEY=VALUE");
+            if (key == "drop.parallel")
+            {
+                dropParallel = int.Parse(value, CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                environment[key] = value;
+            }
+        }
+
+        return this with { Environment = environment, DropParallel = dropParallel };
+    }
+
+    public static E2eOptions Parse(string[] args)
+    {
+        string? Value(string name)
+        {
+            var at = Array.IndexOf(args, name);
+            return at > 0 && at + 1 < args.Length ? args[at + 1] : null;
+        }
+
+        var mode = Value("--mode") ?? "mix";
+        var (files, rows, batchFiles, batchSeconds) = mode switch
+        {
+            "mix" => (24, 300_000L, 0, 3.0),
+            "small" => (1_000, 0L, 500, 5.0),
+            "per-file" => (100, 0L, 0, 0.0),
+            _ => throw new ArgumentException($"unknown mode '{mode}'"),
+        };
+        var environment = new Dictionary<string, string>();
+        var levers = new List<string>();
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--env" && args[i + 1].Split('=', 2) is [var key, var value])
+            {
+                environment[key] = value;
+            }
+
+            if (args[i] == "--lever")
+            {
+                levers.Add(args[i + 1]);
+            }
+        }
+
+        return new E2eOptions(
+            mode,
+            Value("--files") is { } f ? int.Parse(f, CultureInfo.InvariantCulture) : files,
+            Value("--rows") is { } r ? long.Parse(r, CultureInfo.InvariantCulture) : rows,
+            Value("--repeat") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 1,
+            Value("--batch-files") is { } bf ? int.Parse(bf, CultureInfo.InvariantCulture) : batchFiles,
+            Value("--batch-seconds") is { } bs ? double.Parse(bs, CultureInfo.InvariantCulture) : batchSeconds,
+            Value("--drop-parallel") is { } dp ? int.Parse(dp, CultureInfo.InvariantCulture) : 16,
+            args.Contains("--no-direct"),
+            environment,
+            levers);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Bench.EndToEnd;
+
+/// <summary>
+/// The product end to end as a user drives it: `tributary drop FOLDER` into a running `tributary serve`, then wait
+/// until every input is in a run whose manifest (written after the table commit and the aggregate refresh) is there.
+/// </summary>
+public static class ProductPath
+{
+    public sealed record Result(
+        double UploadSeconds,
+        double DropSeconds,
+        double WallSeconds,
+        IReadOnlyList<RunManifest> Manifests,
+        IReadOnlyList<double> DropToStartSeconds,
+        double ServePeakMb,
+        IReadOnlyList<(string Name, double PeakMb)> Helpers);
+
+    public static async Task<Result> RunAsync(string tributary, string folder, string home, E2eOptions options, IReadOnlyDictionary<string, string> environment)
+    {
+        var work = Directory.CreateDirectory(Path.Combine(home, "work")).FullName;
+        using var serve = await ServeChild.StartAsync(tributary, Path.Combine(home, "home"), work, environment);
+        var expected = Directory.GetFiles(folder).Length;
+        var results = new BlobServiceClient(serve.ConnectionString).GetBlobContainerClient(BlobContainers.Results);
+
+        // Each upload's acknowledgement, as drop prints it (one line per file, as soon as it is uploaded).
+        var uploadedAt = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        var dropStart = DateTime.UtcNow;
+        using var drop = Process.Start(ServeChild.Start(tributary, Path.Combine(home, "home"), work, environment, "drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        drop.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Split('\t') is [var blob, _])
+            {
+                uploadedAt[blob[(blob.IndexOf('/', StringComparison.Ordinal) + 1)..]] = DateTime.UtcNow;
+            }
+        };
+        var dropErrors = new System.Text.StringBuilder();
+        drop.ErrorDataReceived += (_, e) => dropErrors.AppendLine(e.Data);
+        drop.BeginOutputReadLine();
+        drop.BeginErrorReadLine();
+
+        var manifests = new Dictionary<string, RunManifest>(StringComparer.Ordinal);
+        double? dropSeconds = null;
+        var deadline = DateTime.UtcNow.AddMinutes(30);
+        var progressAt = TimeSpan.FromSeconds(15);
+        while (manifests.Values.Sum(m => m.Inputs.Count) < expected)
+        {
+            if (dropSeconds is null && drop.HasExited)
+            {
+                drop.WaitForExit();
+                dropSeconds = clock.Elapsed.TotalSeconds;
+                if (drop.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"drop failed: {dropErrors}");
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"only {manifests.Values.Sum(m => m.Inputs.Count)} of {expected} inputs committed after 30 min:{Environment.NewLine}{serve.Output}");
+            }
+
+            // Listing results is load on the storage being measured: once a second, and the wall time comes from the manifests.
+            await Task.Delay(1000);
+            if (clock.Elapsed > progressAt)
+            {
+                progressAt += TimeSpan.FromSeconds(15);
+                Console.WriteLine(FormattableString.Invariant($"    {clock.Elapsed.TotalSeconds:F0} s: {uploadedAt.Count} uploaded, {manifests.Values.Sum(m => m.Inputs.Count)} of {expected} inputs in {manifests.Count} finished runs; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            }
+
+            if (!await results.ExistsAsync())
+            {
+                continue;
+            }
+
+            await foreach (var blob in results.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "taxi/", default))
+            {
+                if (blob.Name.EndsWith("/_manifest.json", StringComparison.Ordinal) && !manifests.ContainsKey(blob.Name))
+                {
+                    var content = await results.GetBlobClient(blob.Name).DownloadContentAsync();
+                    manifests[blob.Name] = JsonSerializer.Deserialize<RunManifest>(content.Value.Content.ToString(), BlobStore.Json)!;
+                }
+            }
+        }
+
+        // Drop start to the last run's completion (its manifest is written right after, by the run's last activities).
+        var wall = (manifests.Values.Max(m => m.Timings.CompletedAt) - dropStart).TotalSeconds;
+        var servePeak = ServeChild.PeakMb(serve.Pid);
+        var helpers = serve.Helpers();
+        await drop.WaitForExitAsync();
+        dropSeconds ??= clock.Elapsed.TotalSeconds;
+        var lastUpload = uploadedAt.Values.DefaultIfEmpty(dropStart).Max();
+        var dropToStart = manifests.Values
+            .SelectMany(m => m.Inputs.Select(i => (m.Timings.StartedAt - (uploadedAt.TryGetValue(i.Name, out var at) ? at : i.LastModified?.UtcDateTime ?? dropStart)).TotalSeconds))
+            .Order()
+            .ToList();
+        return new Result((lastUpload - dropStart).TotalSeconds, dropSeconds.Value, wall, [.. manifests.Values], dropToStart, servePeak, helpers);
+    }
+}
