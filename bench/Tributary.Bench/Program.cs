@@ -18,12 +18,14 @@ switch (args.FirstOrDefault())
         return Report(Direct, args[1], args[2], args.ElementAtOrDefault(3));
     case "run-pipeline":
         return Report((csv, output) => Pipeline(csv, output, root), args[1], args[2], args.ElementAtOrDefault(3));
+    case "faults":
+        return await Tributary.Bench.FaultTrials.RunAsync(args);
     case "convert":
         var sizeAt = Array.IndexOf(args, "--size-mb");
         var sizeMb = sizeAt > 0 ? int.Parse(args[sizeAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1024;
         return Convert(sizeMb, root, gzip: args.Contains("--gzip"));
     default:
-        Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
+        Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip] | faults [--trials N] [--seed S] [--rows R]");
         return 2;
 }
 
