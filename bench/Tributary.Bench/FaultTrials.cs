@@ -144,7 +144,7 @@ internal static class FaultTrials
     /// <summary>Where the run is at the kill: no instance yet (intake), else its orchestrator's phase, or done.</summary>
     private static async Task<string> StepAsync(DurableTaskClient client, string runId)
     {
-        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: false);
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true);
         if (instance is null)
         {
             return "intake";

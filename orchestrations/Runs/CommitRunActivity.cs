@@ -1,13 +1,30 @@
+using Azure;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Processing.Compression;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Runs;
 
-/// <summary>Commits a run through <see cref="RunCommitter"/>: the manifest last, then the completion message.</summary>
-public sealed class CommitRunActivity(RunCommitter committer) : TaskActivity<RunManifest, string>
+/// <summary>
+/// Commits a run through <see cref="RunCommitter"/>: the manifest last, then the completion message; then the run's
+/// staged gzip copies go (<see cref="StagedCopies"/>): no chunk of the run reads them any more.
+/// </summary>
+public sealed class CommitRunActivity(RunCommitter committer, BlobStore store, ILogger<CommitRunActivity> logger) : TaskActivity<RunManifest, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, RunManifest manifest)
     {
         await committer.CommitAsync(manifest, onlyIfAbsent: false);
+        try
+        {
+            await StagedCopies.DeleteAsync(store, manifest.Dataset, manifest.RunId);
+        }
+        catch (RequestFailedException ex)
+        {
+            // The run is committed either way; a leftover copy is only space.
+            logger.LogWarning("Run {RunId}: its staged gzip copies could not be deleted ({Error})", manifest.RunId, ex.Message);
+        }
+
         return RunCommitter.PathOf(manifest);
     }
 }
