@@ -20,7 +20,7 @@ using Tributary.Orchestrations.Tables.Delta;
 namespace Tributary.Bench;
 
 /// <summary>
-/// `bench faults --trials N --seed S [--rows R]`: one disk-backed Azurite and one task hub; per trial a taxi file is
+/// `bench faults --trials N --seed S [--rows R] [--window-seconds W]`: one disk-backed Azurite and one task hub; per trial a taxi file is
 /// dropped into incoming/ with `tributary serve` running, serve is SIGKILLed after a seeded random delay (uniform over
 /// 0 .. 1.1 x an uninterrupted run, so the kills spread over intake, planning, processing, commit, refresh and archive)
 /// and restarted at once. Measured: kill -> run Succeeded. Checked after every trial: one curated commit for the run,
@@ -79,6 +79,14 @@ internal static class FaultTrials
             expected = Add(expected, baselineFile);
             Console.WriteLine($"uninterrupted run: drop -> Succeeded {window.TotalSeconds:F1} s");
         }
+
+        // On a shared machine the uninterrupted runs may have been slowed by others: --window-seconds sets the window.
+        if (Option(args, "--window-seconds", 0) is > 0 and var seconds)
+        {
+            window = TimeSpan.FromSeconds(seconds);
+        }
+
+        Console.WriteLine($"kill window: 0 .. {window.TotalSeconds * 1.1:F1} s after the drop");
 
         var results = new List<Trial>();
         for (var trial = 1; trial <= trials; trial++)

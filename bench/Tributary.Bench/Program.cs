@@ -25,7 +25,7 @@ switch (args.FirstOrDefault())
         var sizeMb = sizeAt > 0 ? int.Parse(args[sizeAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1024;
         return Convert(sizeMb, root, gzip: args.Contains("--gzip"));
     default:
-        Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip] | faults [--trials N] [--seed S] [--rows R]");
+        Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip] | faults [--trials N] [--seed S] [--rows R] [--window-seconds W]");
         return 2;
 }
 
