@@ -23,6 +23,8 @@ switch (args.FirstOrDefault())
         return Tributary.Bench.EndToEnd.DirectPath.Child(args[1], args[2]);
     case "e2e":
         return await Tributary.Bench.EndToEnd.E2eBench.RunAsync(args, root);
+    case "faults":
+        return await Tributary.Bench.FaultTrials.RunAsync(args);
     case "convert":
         var sizeAt = Array.IndexOf(args, "--size-mb");
         var sizeMb = sizeAt > 0 ? int.Parse(args[sizeAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1024;
@@ -30,6 +32,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
+        Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W]");
         return 2;
 }
 

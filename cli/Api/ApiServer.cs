@@ -32,6 +32,12 @@ public sealed class ApiServer : IAsyncDisposable
 
     public UiSessions UiSessions { get; }
 
+    /// <summary>Every mapped route with its HTTP methods: what a caller can reach (the tests check each refuses anonymous callers).</summary>
+    public IReadOnlyList<(string Method, string Route)> Routes =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .ToList();
+
     public static async Task<ApiServer> StartAsync(IServiceProvider core, ApiOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();

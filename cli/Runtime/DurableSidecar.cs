@@ -66,7 +66,7 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new NormalizingOrchestrationService(service, StopTimeout));
+        builder.Services.AddSingleton<IOrchestrationService>(new NormalizingOrchestrationService(service, StopTimeout, settings.ActivityLockRenewInterval));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         builder.Services.Configure<TaskHubGrpcServerOptions>(options =>

@@ -9,9 +9,13 @@ public sealed class EngineSettings
 
     /// <summary>
     /// How long a message locked by a crashed worker stays invisible. The default (5 min) makes recovery after a
-    /// crash wait 5 minutes; 30 s recovers quickly, and in-flight work items are kept locked by lock renewal.
+    /// crash wait 5 minutes; 30 s recovers quickly, and in-flight activity work items are kept locked by
+    /// <see cref="ActivityLockRenewal"/> every <see cref="ActivityLockRenewInterval"/>.
     /// </summary>
     public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a running activity's message is made invisible again: a third of the visibility timeout.</summary>
+    public TimeSpan ActivityLockRenewInterval => TimeSpan.FromTicks(QueueVisibilityTimeout.Ticks / 3);
 
     /// <summary>Partition lease length: a crashed owner's partitions move after this.</summary>
     public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(15);

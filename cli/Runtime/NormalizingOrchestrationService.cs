@@ -4,10 +4,12 @@ namespace Tributary.Cli.Runtime;
 
 /// <summary>
 /// The Azure Storage orchestration service as the sidecar sees it: <see cref="SidecarEventNormalizer"/> applied before
-/// each commit, and a bounded stop.
+/// each commit, a bounded stop, and activity work items kept locked while they run (<see cref="ActivityLockRenewal"/>).
 /// </summary>
-public sealed class NormalizingOrchestrationService(IOrchestrationService inner, TimeSpan stopTimeout) : IOrchestrationService
+public sealed class NormalizingOrchestrationService(IOrchestrationService inner, TimeSpan stopTimeout, TimeSpan activityLockRenewal = default) : IOrchestrationService
 {
+    private readonly ActivityLockRenewal renewal = new(inner, activityLockRenewal);
+
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
     public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
@@ -76,8 +78,24 @@ public sealed class NormalizingOrchestrationService(IOrchestrationService inner,
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) => inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        var workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        renewal.Start(workItem);
+        return workItem;
+    }
+
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) => inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
+
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        await renewal.StopAsync(workItem);
+        await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+    }
+
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        await renewal.StopAsync(workItem);
+        await inner.AbandonTaskActivityWorkItemAsync(workItem);
+    }
 }

@@ -1,11 +1,17 @@
+using Azure;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Processing.Compression;
+using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Runs;
 
-/// <summary>Commits a run through <see cref="RunCommitter"/>: the manifest last, then the completion message.</summary>
-public sealed class CommitRunActivity(RunCommitter committer, ILogger<CommitRunActivity>? logger = null) : TaskActivity<RunManifest, string>
+/// <summary>
+/// Commits a run through <see cref="RunCommitter"/>: the manifest last, then the completion message; then the run's
+/// staged gzip copies go (<see cref="StagedCopies"/>): no chunk of the run reads them any more.
+/// </summary>
+public sealed class CommitRunActivity(RunCommitter committer, BlobStore store, ILogger<CommitRunActivity>? logger = null) : TaskActivity<RunManifest, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, RunManifest manifest)
     {
@@ -18,11 +24,22 @@ public sealed class CommitRunActivity(RunCommitter committer, ILogger<CommitRunA
         try
         {
             await committer.CommitAsync(manifest, onlyIfAbsent: false);
-            return RunCommitter.PathOf(manifest);
         }
         catch (Exception e) when (TributaryTelemetry.Failed(span, e))
         {
             throw;
         }
+
+        try
+        {
+            await StagedCopies.DeleteAsync(store, manifest.Dataset, manifest.RunId);
+        }
+        catch (RequestFailedException ex)
+        {
+            // The run is committed either way; a leftover copy is only space.
+            logger?.LogWarning("Run {RunId}: its staged gzip copies could not be deleted ({Error})", manifest.RunId, ex.Message);
+        }
+
+        return RunCommitter.PathOf(manifest);
     }
 }

@@ -41,7 +41,10 @@ public static class StorageLayout
     /// byte ranges of this blob. <paramref name="firstChunk"/> is the index of the input's first chunk in the run.
     /// </summary>
     public static string StagedDecompressed(string dataset, string runId, int firstChunk, DataFormat format) =>
-        $"work/{dataset}/run={runId}/gz-{firstChunk:D5}.{format.Name()}";
+        $"{StagedRunPrefix(dataset, runId)}gz-{firstChunk:D5}.{format.Name()}";
+
+    /// <summary>Every staged copy of one run (in <see cref="BlobContainers.State"/>): deleted once the run is committed.</summary>
+    public static string StagedRunPrefix(string dataset, string runId) => $"work/{dataset}/run={runId}/";
 
     public static string RejectedPart(string dataset, string runId, int chunkIndex) =>
         $"{RunPrefix(dataset, runId)}part-{chunkIndex:D5}.jsonl";

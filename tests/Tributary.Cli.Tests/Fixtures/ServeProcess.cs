@@ -28,6 +28,8 @@ public sealed class ServeProcess : IDisposable
         }
     }
 
+    public bool HasExited => process.HasExited;
+
     public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -16,6 +16,9 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 public sealed class EngineQuirkTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private static int failuresLeft;
+    private static int slowRuns;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> engineWarnings = new();
 
     [Fact]
     public async Task Sub_orchestrations_complete_once_the_sidecars_events_are_normalised()
@@ -57,10 +60,42 @@ public sealed class EngineQuirkTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(-1, failuresLeft);
     }
 
-    private async Task<Engine> EngineAsync(Action<DurableTaskRegistry> tasks)
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task An_activity_running_past_the_queue_visibility_timeout_runs_once_because_its_lock_is_renewed()
     {
-        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
-        var sidecar = await DurableSidecar.StartAsync(azurite.ConnectionString, TestHosts.NewTaskHub(), new EngineSettings(), loggerFactory, dispatch: true, CancellationToken.None);
+        // The sidecar's own dispatcher never renews activity locks. Without ActivityLockRenewal (checked on this test,
+        // 2026-12-01) the message reappeared every 4 s ("Work item queue message ... is being processed multiple times
+        // concurrently", twice), and the completion failed with "The specified pop receipt did not match" and was abandoned.
+        slowRuns = 0;
+        await using var engine = await EngineAsync(
+            registry =>
+            {
+                registry.AddOrchestratorFunc<string, int>("Long", (context, _) => context.CallActivityAsync<int>("Slow"));
+                registry.AddActivityFunc<string?, int>("Slow", async (_, _) =>
+                {
+                    var run = Interlocked.Increment(ref slowRuns);
+                    await Task.Delay(TimeSpan.FromSeconds(10));
+                    return run;
+                });
+            },
+            new EngineSettings { QueueVisibilityTimeout = TimeSpan.FromSeconds(4) });
+
+        var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Long");
+        var done = await engine.WaitAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(1, done.ReadOutputAs<int>());
+        // Past another visibility timeout: the completed activity's message was deleted, nothing comes back.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, slowRuns);
+        Assert.DoesNotContain(engineWarnings, w => w.Contains("multiple times concurrently", StringComparison.Ordinal));
+    }
+
+    private async Task<Engine> EngineAsync(Action<DurableTaskRegistry> tasks, EngineSettings? settings = null)
+    {
+        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(new WarningLog(engineWarnings)));
+        var sidecar = await DurableSidecar.StartAsync(azurite.ConnectionString, TestHosts.NewTaskHub(), settings ?? new EngineSettings(), loggerFactory, dispatch: true, CancellationToken.None);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddDurableTaskWorker(worker =>
@@ -89,6 +124,23 @@ public sealed class EngineQuirkTests(AzuriteFixture azurite) : IClassFixture<Azu
             await host.StopAsync();
             host.Dispose();
             await sidecar.DisposeAsync();
+        }
+    }
+
+    private sealed class WarningLog(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -1,0 +1,330 @@
+extern alias TributaryCli;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using DuckDB.NET.Data;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using TributaryCli::Tributary.Cli.Hosting;
+using TributaryCli::Tributary.Cli.Runtime;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Runs;
+using Tributary.Orchestrations.Samples;
+using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
+using Tributary.Orchestrations.Tables.Delta;
+
+namespace Tributary.Bench;
+
+/// <summary>
+/// `bench faults --trials N --seed S [--rows R] [--window-seconds W]`: one disk-backed Azurite and one task hub; per trial a taxi file is
+/// dropped into incoming/ with `tributary serve` running, serve is SIGKILLed after a seeded random delay (uniform over
+/// 0 .. 1.1 x an uninterrupted run, so the kills spread over intake, planning, processing, commit, refresh and archive)
+/// and restarted at once. Measured: kill -> run Succeeded. Checked after every trial: one curated commit for the run,
+/// and the table holds every file dropped so far exactly once (rows, distinct trip ids and their sum against DuckDB
+/// over the raw files, with the taxi rules written out here, not taken from the code under test).
+/// </summary>
+internal static class FaultTrials
+{
+    private const string Dataset = "taxi";
+
+    private const string ValidRow = """
+        TRY_CAST(trip_id AS BIGINT) >= 1
+        AND try_strptime(pickup_at, '%Y-%m-%d %H:%M:%S') IS NOT NULL
+        AND try_strptime(dropoff_at, '%Y-%m-%d %H:%M:%S') IS NOT NULL
+        AND regexp_full_match(pickup_zone, '^[A-Z][A-Za-z .''-]+$')
+        AND dropoff_zone IS NOT NULL
+        AND TRY_CAST(passenger_count AS INTEGER) BETWEEN 0 AND 9
+        AND TRY_CAST(trip_distance AS DOUBLE) BETWEEN 0 AND 500
+        AND TRY_CAST(fare_amount AS DECIMAL(10,2)) BETWEEN 0 AND 10000
+        AND (tip_amount IS NULL OR TRY_CAST(tip_amount AS DECIMAL(10,2)) >= 0)
+        AND payment_type IN ('card', 'cash', 'no_charge', 'dispute')
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var trials = Option(args, "--trials", 50);
+        var seed = Option(args, "--seed", 1);
+        var rows = Option(args, "--rows", 20_000);
+        var work = Directory.CreateTempSubdirectory("tributary-bench-faults-").FullName;
+        await using var azurite = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), Path.Combine(work, "azurite"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [StorageConnection.EnvironmentVariable] = azurite.ConnectionString,
+            ["Tributary:TaskHub"] = "Faults" + seed.ToString(CultureInfo.InvariantCulture),
+            ["Tributary:WatchInterval"] = "00:00:00.500",
+        }).Build();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
+        await using var client = await TributaryHost.StartAsync(configuration, HostRole.ClientOnly, watch: false, loggers, null, CancellationToken.None);
+        var incoming = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
+        await incoming.CreateIfNotExistsAsync();
+        var tables = new DatasetTables(new BlobStore(new BlobServiceClient(azurite.ConnectionString)));
+        var random = new Random(seed);
+        var expected = (Rows: 0L, IdSum: 0L);
+        Console.WriteLine($"bench faults: {trials} trials, seed {seed}, {rows:N0} rows per file, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+        // Two uninterrupted runs first (the first warms the host up): the second is the kill window, and the baseline a
+        // recovery is compared with.
+        var serve = await Serve.StartAsync(configuration);
+        var window = TimeSpan.Zero;
+        foreach (var warm in new[] { -2, -1 })
+        {
+            var clock = Stopwatch.StartNew();
+            var (baselineRun, baselineFile) = await DropAsync(incoming, work, warm, rows);
+            await WaitSucceededAsync(client.Client, baselineRun, TimeSpan.FromMinutes(5));
+            window = clock.Elapsed;
+            expected = Add(expected, baselineFile);
+            Console.WriteLine($"uninterrupted run: drop -> Succeeded {window.TotalSeconds:F1} s");
+        }
+
+        // On a shared machine the uninterrupted runs may have been slowed by others: --window-seconds sets the window.
+        if (Option(args, "--window-seconds", 0) is > 0 and var seconds)
+        {
+            window = TimeSpan.FromSeconds(seconds);
+        }
+
+        Console.WriteLine($"kill window: 0 .. {window.TotalSeconds * 1.1:F1} s after the drop");
+
+        var results = new List<Trial>();
+        for (var trial = 1; trial <= trials; trial++)
+        {
+            var delay = TimeSpan.FromTicks((long)(random.NextDouble() * window.Ticks * 1.1));
+            var (runId, file) = await DropAsync(incoming, work, trial, rows);
+            await Task.Delay(delay);
+            var step = await StepAsync(client.Client, runId);
+            serve.KillHard();
+            var killed = Stopwatch.StartNew();
+            serve.Dispose();
+            serve = await Serve.StartAsync(configuration);
+            var status = await WaitSucceededAsync(client.Client, runId, TimeSpan.FromMinutes(5));
+            var recovery = killed.Elapsed;
+            expected = Add(expected, file);
+
+            var commits = (await DeltaLog.ReadHistoryAsync(tables.Curated(Dataset))).Count(h => h.Field("runId")?.GetString() == runId);
+            var table = await ReadTableAsync(tables, work);
+            var lost = expected.Rows - table.DistinctIds;
+            var duplicated = table.Rows - table.DistinctIds;
+            var ok = status == RunStatus.Succeeded && commits == 1 && lost == 0 && duplicated == 0 && table.IdSum == expected.IdSum;
+            results.Add(new Trial(trial, delay, step, recovery, status, commits, lost, duplicated, ok));
+            Console.WriteLine($"trial {trial,2}: kill at {delay.TotalSeconds,5:F1} s in '{step}', recovered in {recovery.TotalSeconds,5:F1} s, {status}, {commits} commit(s), table {table.Rows:N0} rows (expected {expected.Rows:N0}), lost {lost}, duplicated {duplicated}{(ok ? string.Empty : "  <-- FAILED")}");
+        }
+
+        serve.Dispose();
+        Summarize(results, window);
+        try
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temporary data only.
+        }
+
+        return results.All(r => r.Ok) ? 0 : 1;
+    }
+
+    private static void Summarize(List<Trial> results, TimeSpan window)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        var seconds = results.Select(r => r.Recovery.TotalSeconds).Order().ToList();
+        double At(double p) => seconds[(int)Math.Min(seconds.Count - 1, Math.Ceiling(p * seconds.Count) - 1)];
+        Console.WriteLine();
+        Console.WriteLine($"trials {results.Count}, passed {results.Count(r => r.Ok)}; rows lost {results.Max(r => r.Lost)}, duplicated {results.Max(r => r.Duplicated)}");
+        Console.WriteLine($"recovery (kill -> Succeeded) s: min {seconds[0]:F1}  p50 {At(0.5):F1}  p95 {At(0.95):F1}  max {seconds[^1]:F1}  (uninterrupted run {window.TotalSeconds:F1} s)");
+        foreach (var group in results.GroupBy(r => r.Step).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var s = group.Select(r => r.Recovery.TotalSeconds).Order().ToList();
+            Console.WriteLine($"  killed in {group.Key,-18}: {group.Count(),3} trials, recovery min {s[0]:F1}  median {s[s.Count / 2]:F1}  max {s[^1]:F1} s");
+        }
+    }
+
+    private static async Task<(string RunId, string File)> DropAsync(BlobContainerClient incoming, string work, int trial, int rows)
+    {
+        var file = Path.Combine(work, $"trial-{trial + 2:D3}.csv");
+        SampleDataSet.WriteFile(file, "csv", rows, seed: 1000 + trial, firstTripId: (trial + 3) * 10_000_000L);
+        var name = $"{Dataset}/faults/trial-{trial + 2:D3}.csv";
+        var uploaded = await incoming.GetBlobClient(name).UploadAsync(file, overwrite: true);
+        return (RunIds.ForBlob(Dataset, name, uploaded.Value.ETag.ToString()), file);
+    }
+
+    /// <summary>Where the run is at the kill: no instance yet (intake), else its orchestrator's phase, or done.</summary>
+    private static async Task<string> StepAsync(DurableTaskClient client, string runId)
+    {
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true);
+        if (instance is null)
+        {
+            return "intake";
+        }
+
+        if (instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
+        {
+            return "completed";
+        }
+
+        if (instance.SerializedCustomStatus is not { } status)
+        {
+            return "started";
+        }
+
+        using var progress = JsonDocument.Parse(status);
+        return progress.RootElement.TryGetProperty("phase", out var phase) || progress.RootElement.TryGetProperty("Phase", out phase)
+            ? phase.GetString() ?? "running"
+            : "running";
+    }
+
+    private static async Task<RunStatus?> WaitSucceededAsync(DurableTaskClient client, string runId, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await client.GetInstanceAsync(runId, deadline.Token) is null)
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+
+            var metadata = await client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, deadline.Token);
+            return metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<RunManifest>()?.Status : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static (long Rows, long IdSum) Add((long Rows, long IdSum) sum, string file)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*), CAST(coalesce(sum(CAST(trip_id AS BIGINT)), 0) AS BIGINT) FROM read_csv('{file}', all_varchar = true, header = true) WHERE {ValidRow}";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (sum.Rows + reader.GetInt64(0), sum.IdSum + System.Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The curated table as a reader sees it: the Delta log's active files, downloaded and counted with DuckDB.</summary>
+    private static async Task<(long Rows, long DistinctIds, long IdSum)> ReadTableAsync(DatasetTables tables, string work)
+    {
+        var store = tables.Curated(Dataset);
+        var snapshot = await DeltaLog.ReadSnapshotAsync(store);
+        var folder = Directory.CreateDirectory(Path.Combine(work, "table-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        var files = new List<string>();
+        foreach (var add in snapshot?.ActiveFiles.Values ?? [])
+        {
+            var local = Path.Combine(folder, $"{files.Count}.parquet");
+            await store.Container.GetBlobClient(store.TableRoot + add.StoragePath).DownloadToAsync(local);
+            files.Add(local);
+        }
+
+        if (files.Count == 0)
+        {
+            return (0, 0, 0);
+        }
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*), count(DISTINCT trip_id), CAST(coalesce(sum(trip_id), 0) AS BIGINT) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}])";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var result = (reader.GetInt64(0), reader.GetInt64(1), System.Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
+        Directory.Delete(folder, recursive: true);
+        return result;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at > 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private sealed record Trial(int Number, TimeSpan KillAfter, string Step, TimeSpan Recovery, RunStatus? Status, int Commits, long Lost, long Duplicated, bool Ok);
+
+    /// <summary>`tributary serve` as a child process (the one built beside this bench), killable with SIGKILL.</summary>
+    private sealed class Serve : IDisposable
+    {
+        private readonly Process process;
+        private readonly System.Text.StringBuilder output = new();
+
+        private Serve(Process process)
+        {
+            this.process = process;
+            process.OutputDataReceived += (_, e) => Record(e.Data);
+            process.ErrorDataReceived += (_, e) => Record(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public static async Task<Serve> StartAsync(IConfiguration configuration)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tributary.dll"));
+            start.ArgumentList.Add("serve");
+            foreach (var (key, value) in configuration.AsEnumerable())
+            {
+                if (value is not null)
+                {
+                    start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+                }
+            }
+
+            start.Environment["TRIBUTARY_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            var serve = new Serve(Process.Start(start)!);
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (!serve.Output.Contains("serving", StringComparison.Ordinal))
+            {
+                if (serve.process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"tributary serve did not start:{Environment.NewLine}{serve.Output}");
+                }
+
+                await Task.Delay(100);
+            }
+
+            return serve;
+        }
+
+        private string Output
+        {
+            get
+            {
+                lock (output)
+                {
+                    return output.ToString();
+                }
+            }
+        }
+
+        public void KillHard()
+        {
+            Process.Start("kill", ["-9", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+            process.WaitForExit(10_000);
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+
+            process.Dispose();
+        }
+
+        private void Record(string? line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+}
