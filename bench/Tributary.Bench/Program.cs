@@ -10,6 +10,7 @@ using static Tributary.Orchestrations.Processing.SqlText;
 // path (plan, stage byte ranges, pre-pass, DuckDB validation, curated Parquet + rejects), each in a child
 // process so that its peak RSS (VmHWM) is its own.
 //   dotnet run -c Release --project bench/Tributary.Bench -- convert --size-mb 1024
+// `intake` (IntakeBench.cs): drop-to-start and restart-to-idle with 100,000 archived inputs against an empty archive.
 //   (internal) ... run-direct|run-pipeline <csv> <out-folder> [<warm-up csv>]
 var root = FindRoot();
 switch (args.FirstOrDefault())
@@ -18,12 +19,14 @@ switch (args.FirstOrDefault())
         return Report(Direct, args[1], args[2], args.ElementAtOrDefault(3));
     case "run-pipeline":
         return Report((csv, output) => Pipeline(csv, output, root), args[1], args[2], args.ElementAtOrDefault(3));
+    case "intake":
+        return Tributary.Bench.IntakeBench.Run(args, root);
     case "convert":
         var sizeAt = Array.IndexOf(args, "--size-mb");
         var sizeMb = sizeAt > 0 ? int.Parse(args[sizeAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1024;
         return Convert(sizeMb, root, gzip: args.Contains("--gzip"));
     default:
-        Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
+        Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip] | intake [--archived N] [--drops N]");
         return 2;
 }
 
@@ -82,7 +85,7 @@ static (double Seconds, double PeakMb, string Detail) Child(string mode, string 
     var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
     if (self.EndsWith("dotnet", StringComparison.Ordinal))
     {
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
     }
 
     foreach (var a in new[] { mode, csv, output, warmup }.OfType<string>())
