@@ -19,7 +19,8 @@ namespace Tributary.Bench;
 ///   (a) drop-to-start of D drops one after another: the run's manifest Timings.StartedAt minus the moment the upload
 ///       returned (each drop waits for its manifest before the next, so runs never queue behind each other);
 ///   (b) restart-to-idle (see <see cref="IdleRule"/>).
-///   dotnet run -c Release --project bench/Tributary.Bench -- intake [--archived 100000] [--drops 50]
+///   dotnet run -c Release --project bench/Tributary.Bench -- intake [--archived 100000] [--drops 50] [--restarts 1] [--only-archived N]
+/// (--only-archived N: one case only, e.g. 0 for the baseline; the load average is printed per case.)
 /// </summary>
 public static class IntakeBench
 {
@@ -38,28 +39,30 @@ public static class IntakeBench
     {
         var archived = Option(args, "--archived", 100_000);
         var drops = Option(args, "--drops", 50);
+        var restarts = Option(args, "--restarts", 1);
+        var only = Option(args, "--only-archived", -1);
         var cases = new List<CaseResult>();
-        foreach (var count in new[] { 0, archived })
+        foreach (var count in only >= 0 ? [only] : new[] { 0, archived })
         {
-            cases.Add(RunCaseAsync(root, count, drops).GetAwaiter().GetResult());
+            cases.Add(RunCaseAsync(root, count, drops, restarts).GetAwaiter().GetResult());
         }
 
         Console.WriteLine();
         Console.WriteLine(IdleRule);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("archived | drops | drop-to-start p50 | p95 | max | first start to idle | restart to idle | runs started by restart");
+        Console.WriteLine("archived | drops | drop-to-start p50 | p95 | max | first start to idle | restart to idle (each) | CPU s to idle (each) | runs started by restarts | load average during the case");
         foreach (var c in cases)
         {
             Console.WriteLine(FormattableString.Invariant(
-                $"{c.Archived,8:N0} | {c.Starts.Count,5} | {Percentile(c.Starts, 0.50),15:F2} s | {Percentile(c.Starts, 0.95):F2} s | {c.Starts.Max():F2} s | {c.FirstIdle:F1} s | {c.RestartIdle:F1} s | {c.RunsByRestart}"));
+                $"{c.Archived,8:N0} | {c.Starts.Count,5} | {Percentile(c.Starts, 0.50),15:F2} s | {Percentile(c.Starts, 0.95):F2} s | {c.Starts.DefaultIfEmpty().Max():F2} s | {c.FirstIdle:F1} s | {Each(c.RestartIdle)} s | {Each(c.RestartCpu)} | {c.RunsByRestart} | {c.Load}"));
         }
 
         return 0;
     }
 
-    private sealed record CaseResult(int Archived, List<double> Starts, double FirstIdle, double RestartIdle, int RunsByRestart);
+    private sealed record CaseResult(int Archived, List<double> Starts, double FirstIdle, List<double> RestartIdle, List<double> RestartCpu, int RunsByRestart, string Load);
 
-    private static async Task<CaseResult> RunCaseAsync(string root, int archived, int drops)
+    private static async Task<CaseResult> RunCaseAsync(string root, int archived, int drops, int restarts)
     {
         var home = Path.Combine(root, ".tributary", "bench", $"intake-archived-{archived}");
         Console.WriteLine($"== {archived:N0} archived inputs (home {home})");
@@ -68,8 +71,8 @@ public static class IntakeBench
         await SeedArchiveAsync(blobs, archived);
 
         var first = ServeChild.Start(root, home);
-        var firstIdle = await WaitForIdleAsync(first, storage.Pid);
-        Console.WriteLine(FormattableString.Invariant($"first start idle after {firstIdle:F1} s"));
+        var (firstIdle, firstCpu) = await WaitForIdleAsync(first, storage.Pid);
+        Console.WriteLine(FormattableString.Invariant($"first start idle after {firstIdle:F1} s ({firstCpu:F1} CPU s)"));
 
         var starts = new List<double>();
         var incoming = blobs.GetBlobContainerClient(BlobContainers.Incoming);
@@ -80,14 +83,25 @@ public static class IntakeBench
             Console.WriteLine(FormattableString.Invariant($"drop {i + 1,3}: {starts[^1]:F2} s"));
         }
 
+        var loads = new List<string> { Load() };
         first.Stop();
         var claimsBefore = await CountAsync(blobs, BlobContainers.State, StorageLayout.IntakeClaimsOf(Dataset));
-        var restarted = ServeChild.Start(root, home);
-        var restartIdle = await WaitForIdleAsync(restarted, storage.Pid);
+        var restartIdle = new List<double>();
+        var restartCpu = new List<double>();
+        for (var r = 0; r < restarts; r++)
+        {
+            var restarted = ServeChild.Start(root, home);
+            var (seconds, cpu) = await WaitForIdleAsync(restarted, storage.Pid);
+            restartIdle.Add(seconds);
+            restartCpu.Add(cpu);
+            loads.Add(Load());
+            Console.WriteLine(FormattableString.Invariant($"restart {r + 1} idle after {seconds:F1} s, {cpu:F1} CPU s (load {loads[^1]})"));
+            restarted.Stop();
+        }
+
         var runsByRestart = await CountAsync(blobs, BlobContainers.State, StorageLayout.IntakeClaimsOf(Dataset)) - claimsBefore;
-        Console.WriteLine(FormattableString.Invariant($"restart idle after {restartIdle:F1} s; runs started by the restart: {runsByRestart}"));
-        restarted.Stop();
-        return new CaseResult(archived, starts, firstIdle, restartIdle, runsByRestart);
+        Console.WriteLine($"runs started by the restarts: {runsByRestart}");
+        return new CaseResult(archived, starts, firstIdle, restartIdle, restartCpu, runsByRestart, string.Join(", ", loads));
     }
 
     /// <summary>
@@ -145,18 +159,24 @@ public static class IntakeBench
         throw new TimeoutException($"no manifest for {name} (run {runId}) within 3 minutes");
     }
 
-    /// <summary>Seconds from spawning serve until the <see cref="IdleRule"/> holds (throws after 2 minutes).</summary>
-    private static async Task<double> WaitForIdleAsync(ServeChild serve, int azuritePid)
+    /// <summary>
+    /// Seconds from spawning serve until the <see cref="IdleRule"/> holds (throws after 2 minutes), and the CPU seconds
+    /// serve and its Azurite used until then: on a shared machine wall time stretches with the load, CPU time much less.
+    /// </summary>
+    private static async Task<(double Seconds, double CpuSeconds)> WaitForIdleAsync(ServeChild serve, int azuritePid)
     {
         var quiet = 0;
         TimeSpan? quietSince = null;
+        var azuriteAtSpawn = CpuTicks(azuritePid);
         var previous = CpuTicks(serve.Pid) + CpuTicks(azuritePid);
+        var cpuAtQuiet = 0L;
         while (serve.Elapsed < TimeSpan.FromMinutes(2))
         {
             var windowStart = serve.Elapsed;
             await Task.Delay(Window);
             var now = CpuTicks(serve.Pid) + CpuTicks(azuritePid);
             var share = (now - previous) / (double)TicksPerSecond / (serve.Elapsed - windowStart).TotalSeconds;
+            var atWindowStart = previous;
             previous = now;
             if (!serve.Said("serving") || !serve.Said("Sweep of incoming") || share >= QuietShareOfOneCore)
             {
@@ -165,10 +185,15 @@ public static class IntakeBench
                 continue;
             }
 
-            quietSince ??= windowStart;
+            if (quietSince is null)
+            {
+                quietSince = windowStart;
+                cpuAtQuiet = atWindowStart - azuriteAtSpawn; // serve's ticks start at 0 when spawned
+            }
+
             if (++quiet >= QuietWindows)
             {
-                return quietSince.Value.TotalSeconds;
+                return (quietSince.Value.TotalSeconds, cpuAtQuiet / (double)TicksPerSecond);
             }
         }
 
@@ -176,6 +201,9 @@ public static class IntakeBench
     }
 
     private const int TicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>The 1-minute load average (/proc/loadavg), as the machine is shared.</summary>
+    private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     /// <summary>utime + stime of a process, in clock ticks (/proc/{pid}/stat fields 14 and 15).</summary>
     private static long CpuTicks(int pid)
@@ -203,9 +231,11 @@ public static class IntakeBench
         return text.ToString();
     }
 
+    private static string Each(List<double> values) => string.Join(" / ", values.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)));
+
     private static double Percentile(List<double> values, double p)
     {
-        var sorted = values.Order().ToList();
+        var sorted = values.Order().DefaultIfEmpty().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
