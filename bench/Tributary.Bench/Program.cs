@@ -10,6 +10,7 @@ using static Tributary.Orchestrations.Processing.SqlText;
 // path (plan, stage byte ranges, pre-pass, DuckDB validation, curated Parquet + rejects), each in a child
 // process so that its peak RSS (VmHWM) is its own.
 //   dotnet run -c Release --project bench/Tributary.Bench -- convert --size-mb 1024
+// `intake` (IntakeBench.cs): drop-to-start and restart-to-idle with 100,000 archived inputs against an empty archive.
 //   (internal) ... run-direct|run-pipeline <csv> <out-folder> [<warm-up csv>]
 // and `e2e` (EndToEnd/): drop -> committed table and aggregate through `tributary serve`, beside DuckDB-direct.
 var root = FindRoot();
@@ -25,6 +26,8 @@ switch (args.FirstOrDefault())
         return await Tributary.Bench.EndToEnd.E2eBench.RunAsync(args, root);
     case "faults":
         return await Tributary.Bench.FaultTrials.RunAsync(args);
+    case "intake":
+        return Tributary.Bench.IntakeBench.Run(args, root);
     case "convert":
         var sizeAt = Array.IndexOf(args, "--size-mb");
         var sizeMb = sizeAt > 0 ? int.Parse(args[sizeAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1024;
@@ -33,6 +36,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
         Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W]");
+        Console.Error.WriteLine("       intake [--archived N] [--drops N] [--restarts N] [--only-archived N]");
         return 2;
 }
 
@@ -91,7 +95,7 @@ static (double Seconds, double PeakMb, string Detail) Child(string mode, string 
     var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
     if (self.EndsWith("dotnet", StringComparison.Ordinal))
     {
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
     }
 
     foreach (var a in new[] { mode, csv, output, warmup }.OfType<string>())

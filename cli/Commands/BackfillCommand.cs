@@ -8,8 +8,9 @@ using Tributary.Orchestrations.Storage;
 namespace Tributary.Cli.Commands;
 
 /// <summary>
-/// `tributary backfill --dataset D [--prefix P] [--from T --to T] [--force]`: reprocesses matching blobs through the
-/// serving host's API and follows the backfill with a live progress bar.
+/// `tributary backfill --dataset D [--prefix P] [--from T --to T] [--force] [--archived]`: reprocesses matching blobs
+/// through the serving host's API and follows the backfill with a live progress bar. --archived reads the archived
+/// versions (archive/{dataset}/…), for inputs that already left incoming.
 /// </summary>
 public static class BackfillCommand
 {
@@ -20,12 +21,13 @@ public static class BackfillCommand
         var from = new Option<DateTimeOffset?>("--from") { Description = "Only blobs last modified at or after this time." };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Only blobs last modified before this time." };
         var force = new Option<bool>("--force") { Description = "Reprocess blob versions that were processed already." };
+        var archived = new Option<bool>("--archived") { Description = "Read the archived versions (archive/{dataset}/{prefix}…) instead of incoming: reprocess inputs that left incoming (with --force for versions processed already)." };
         var noWait = new Option<bool>("--no-wait") { Description = "Start it and return." };
         var queue = new Option<bool>("--queue") { Description = "Put the request on the backfill-requests queue instead of calling serve's API (no API or key needed; serve starts it when it runs)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Blobs per batch (queue form only)." };
         var maxParallel = new Option<int?>("--max-parallel") { Description = "Batches in flight (queue form only)." };
         var api = RunsApiClient.UrlOption();
-        var command = new Command("backfill", "Reprocess a dataset's blobs (optionally by prefix and time range) with live progress.") { dataset, prefix, from, to, force, noWait, queue, batchSize, maxParallel, api };
+        var command = new Command("backfill", "Reprocess a dataset's blobs (optionally by prefix and time range) with live progress.") { dataset, prefix, from, to, force, archived, noWait, queue, batchSize, maxParallel, api };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var cli = new CliContext(LogLevel.Warning, cancellationToken);
@@ -33,13 +35,13 @@ public static class BackfillCommand
             {
                 return await EnqueueAsync(
                     cli,
-                    new BackfillRequest(parse.GetValue(dataset)!, parse.GetValue(prefix), parse.GetValue(from), parse.GetValue(to), parse.GetValue(batchSize), parse.GetValue(maxParallel), parse.GetValue(force)));
+                    new BackfillRequest(parse.GetValue(dataset)!, parse.GetValue(prefix), parse.GetValue(from), parse.GetValue(to), parse.GetValue(batchSize), parse.GetValue(maxParallel), parse.GetValue(force), parse.GetValue(archived)));
             }
 
             using var client = RunsApiClient.Create(cli.Configuration, parse.GetValue(api));
             try
             {
-                var request = new ReprocessRequest(parse.GetValue(prefix), parse.GetValue(from), parse.GetValue(to), parse.GetValue(force));
+                var request = new ReprocessRequest(parse.GetValue(prefix), parse.GetValue(from), parse.GetValue(to), parse.GetValue(force), parse.GetValue(archived));
                 var accepted = await client.SendAsync<RunAccepted>(HttpMethod.Post, $"api/datasets/{Uri.EscapeDataString(parse.GetValue(dataset)!)}/reprocess", request, cli.Shutdown);
                 Console.WriteLine($"backfill {accepted.RunId} started.");
                 return parse.GetValue(noWait) ? 0 : await FollowAsync(client, accepted.RunId, cli.Shutdown);

@@ -7,7 +7,7 @@ namespace Tributary.Orchestrations.Api;
 // Functions app's HTTP triggers and the backfill queue. One place, so both hosts keep one contract.
 
 /// <summary>POST /api/datasets/{dataset}/reprocess body: reprocess the matching blobs (a backfill over HTTP).</summary>
-public sealed record ReprocessRequest(string? Prefix = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool Force = false);
+public sealed record ReprocessRequest(string? Prefix = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool Force = false, bool Archived = false);
 
 /// <summary>Answer of rerun, reprocess and backfill: the orchestration that was started.</summary>
 public sealed record RunAccepted(string RunId, string Dataset, RunStatus Status, string? RerunOf = null, string? StatusUrl = null);

@@ -105,7 +105,7 @@ public sealed class RunsApi(
     }
 
     public Task<ApiResult<RunAccepted>> ReprocessAsync(string dataset, ReprocessRequest request, CancellationToken cancellationToken = default) =>
-        StartBackfillAsync(new BackfillRequest(dataset, request.Prefix, request.From, request.To, Force: request.Force), cancellationToken);
+        StartBackfillAsync(new BackfillRequest(dataset, request.Prefix, request.From, request.To, Force: request.Force, Archived: request.Archived), cancellationToken);
 
     public async Task<ApiResult<RunAccepted>> StartBackfillAsync(BackfillRequest request, CancellationToken cancellationToken = default)
     {
@@ -135,7 +135,7 @@ public sealed class RunsApi(
         // The record first: listings show the backfill beside runs, also to readers without an orchestration client.
         await store.UploadJsonAsync(BlobContainers.State, StorageLayout.BackfillRecord(backfillId), new BackfillRecord(backfillId, request.Dataset, request, DateTimeOffset.UtcNow), cancellationToken);
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(BackfillOrchestrator), state, new StartOrchestrationOptions(backfillId), cancellationToken);
-        logger.LogInformation("Backfill {BackfillId} started for {Dataset} (prefix '{Prefix}', force {Force})", backfillId, request.Dataset, request.Prefix, request.Force);
+        logger.LogInformation("Backfill {BackfillId} started for {Dataset} (prefix '{Prefix}', force {Force}, archived {Archived})", backfillId, request.Dataset, request.Prefix, request.Force, request.Archived);
         return ApiResult.Accepted(new RunAccepted(backfillId, request.Dataset, RunStatus.Pending, StatusUrl: StatusUrl(backfillId)));
     }
 

@@ -38,6 +38,12 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
     /// <summary>Metadata on an archived copy: the ETag of the incoming version it copies (a retry recognises its own copy).</summary>
     public const string SourceETagKey = "sourceetag";
 
+    /// <summary>
+    /// Metadata on an archived copy: the incoming version's last-modified time (round-trip format). A backfill that reads
+    /// the archive needs it: "newest input version wins" compares upload times, and the copy's own is the archive time.
+    /// </summary>
+    public const string SourceModifiedKey = "sourcemodified";
+
     public async Task<InputMove> MoveAsync(InputAfterCommit input, CancellationToken cancellationToken = default)
     {
         var version = input.Input;
@@ -81,7 +87,11 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
             await using var read = await store.OpenReadAsync(version with { Archived = null }, cancellationToken: cancellationToken);
             await target.UploadAsync(read, new BlobUploadOptions
             {
-                Metadata = new Dictionary<string, string> { [SourceETagKey] = version.ETag.Trim('"') },
+                Metadata = new Dictionary<string, string>
+                {
+                    [SourceETagKey] = version.ETag.Trim('"'),
+                    [SourceModifiedKey] = source.LastModified.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                },
                 HttpHeaders = new BlobHttpHeaders { ContentType = source.ContentType, ContentEncoding = source.ContentEncoding },
             }, cancellationToken);
         }

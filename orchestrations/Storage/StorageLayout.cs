@@ -112,6 +112,13 @@ public static class StorageLayout
     /// </summary>
     public static string ArchivedInput(string incomingBlobName, string etag) => $"{incomingBlobName}@{etag.Trim('"')}";
 
+    /// <summary>The incoming name and ETag an <see cref="ArchivedInput"/> name keeps (split at its last <c>@</c>), or null.</summary>
+    public static (string IncomingName, string ETag)? ArchivedVersionOf(string archivedName)
+    {
+        var at = archivedName.LastIndexOf('@');
+        return at > 0 && at < archivedName.Length - 1 ? (archivedName[..at], archivedName[(at + 1)..]) : null;
+    }
+
     /// <summary>The dataset is the first folder of an incoming blob name: <c>{dataset}/...</c>.</summary>
     public static string? DatasetOf(string incomingBlobName)
     {

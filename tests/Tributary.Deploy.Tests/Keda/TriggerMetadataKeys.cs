@@ -18,6 +18,7 @@ public static class TriggerMetadataKeys
             "blobContainerName", "blobCount", "activationBlobCount", "blobPrefix", "blobDelimiter",
             "recursive", "globPattern", "connectionFromEnv", "accountName", "cloud", "endpointSuffix",
         ],
+        ["cron"] = ["timezone", "start", "end", "desiredReplicas"],
     };
 
     public static IEnumerable<string> Unknown(ScaleTrigger trigger) =>

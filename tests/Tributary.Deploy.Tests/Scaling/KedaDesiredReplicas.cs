@@ -17,11 +17,12 @@ public sealed record StorageState(IReadOnlyDictionary<string, (long Visible, lon
 /// <summary>
 /// KEDA's decision for a rendered ScaledObject: each trigger's metric against its activation threshold (default 0);
 /// no active trigger and minReplicaCount 0 → 0 replicas; otherwise the HPA's max over triggers of ceil(metric / target),
-/// within the bounds.
+/// within the bounds. A cron trigger is active inside its window (see <see cref="KedaCronWindow"/>) and then asks for
+/// its desiredReplicas; without a time (<c>at</c> null) every cron trigger counts as outside its window.
 /// </summary>
 public static class KedaDesiredReplicas
 {
-    public static int Desired(ScaledObject scaled, StorageState storage)
+    public static int Desired(ScaledObject scaled, StorageState storage, DateTimeOffset? at = null)
     {
         var spec = scaled.Spec;
         var min = spec.MinReplicaCount ?? 0;
@@ -39,6 +40,10 @@ public static class KedaDesiredReplicas
                     storage.BlobCount(trigger.Metadata["blobContainerName"]),
                     Number(trigger, "blobCount", 5),
                     Number(trigger, "activationBlobCount", 0)),
+                "cron" => (
+                    at is { } now && KedaCronWindow.IsActive(trigger, now) ? Number(trigger, "desiredReplicas", 1) : 0,
+                    1L,
+                    0L),
                 _ => throw new InvalidOperationException($"unknown trigger type {trigger.Type}"),
             };
             if (metric > activation)

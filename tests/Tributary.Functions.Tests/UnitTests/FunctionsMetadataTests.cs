@@ -104,12 +104,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void The_reconciliation_sweep_runs_on_a_timer_every_ten_minutes()
+    public void The_reconciliation_sweep_runs_on_a_timer_every_ten_minutes_and_at_start_up()
     {
         var trigger = Trigger(FunctionNames.SweepIncoming);
 
         Assert.Equal("timerTrigger", (string?)trigger["type"]);
         Assert.Equal("0 */10 * * * *", (string?)trigger["schedule"]);
+        // A replica KEDA's sweep window wakes starts after the tick: it sweeps at start-up.
+        Assert.True((bool?)trigger["runOnStartup"]);
         Assert.Contains(Bindings(FunctionNames.SweepIncoming), b => (string?)b!["type"] == "durableClient");
     }
 
