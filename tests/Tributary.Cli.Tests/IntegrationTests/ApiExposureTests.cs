@@ -11,8 +11,9 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 /// </summary>
 public sealed partial class ApiExposureTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    // The OpenAPI description is public by design (RunsApiTests reads it anonymously): it holds no data.
-    private static readonly string[] Public = ["/openapi/{documentName}.json"];
+    // Public by design: the OpenAPI description (RunsApiTests reads it anonymously), the Prometheus scrape (counts, no
+    // data; serve listens on 127.0.0.1), the UI's sign-in page and its static script and style files.
+    private static readonly string[] Public = ["/openapi/{documentName}.json", "/metrics", "/ui/login", "/ui/static/{name}"];
 
     private static readonly string[] Climbing = ["..", "..%2F..%2Fstate", "%2E%2E", "..%5C..%5Cstate", "taxi%2F..%2F..%2Fx", "a%00b"];
 
@@ -27,9 +28,12 @@ public sealed partial class ApiExposureTests(AzuriteFixture azurite) : IClassFix
         {
             using var anonymous = new HttpRequestMessage(new HttpMethod(method), Parameter().Replace(route, "x"));
             var response = await api.Anonymous.SendAsync(anonymous);
-            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {route}: {(int)response.StatusCode} without credentials");
+            var signInPage = response.StatusCode == HttpStatusCode.OK && response.RequestMessage?.RequestUri?.AbsolutePath == "/ui/login";
+            var refused = response.StatusCode == HttpStatusCode.Unauthorized || (method == "GET" && IsUiPage(route) && signInPage);
+            Assert.True(refused, $"{method} {route}: {(int)response.StatusCode} without credentials");
 
-            if (!Parameter().IsMatch(route))
+            // Route values reach the API's handlers only with a key; the UI's own traversal checks are in WebUiTests.
+            if (!route.StartsWith("/api/", StringComparison.Ordinal) || !Parameter().IsMatch(route))
             {
                 continue;
             }
@@ -47,6 +51,9 @@ public sealed partial class ApiExposureTests(AzuriteFixture azurite) : IClassFix
             }
         }
     }
+
+    /// <summary>A UI page: an anonymous visitor is sent to the sign-in page instead of a 401.</summary>
+    private static bool IsUiPage(string route) => route == "/" || (route.StartsWith("/ui", StringComparison.Ordinal) && !route.EndsWith("/download", StringComparison.Ordinal) && !route.EndsWith("/chart", StringComparison.Ordinal));
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex Parameter();
