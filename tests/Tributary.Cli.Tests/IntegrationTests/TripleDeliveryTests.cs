@@ -45,7 +45,7 @@ public sealed class TripleDeliveryTests(AzuriteFixture azurite) : IClassFixture<
         });
 
         // The watcher (every 0.5 s) races the event and the sweep.
-        await Task.WhenAll(events.HandleAsync(message, intake), sweep.SweepAsync());
+        await Task.WhenAll(DeliverAsync(events, message, intake), sweep.SweepAsync());
         var manifest = await RunWaiter.WaitAsync(host.Client, runId, TimeSpan.FromMinutes(2));
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
 
@@ -74,6 +74,26 @@ public sealed class TripleDeliveryTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(TaxiOracle.ValidRows(file), ids.Rows);
         Assert.Equal(ids.Rows, ids.DistinctIds);
         Assert.Equal(TaxiOracle.ValidIdSum(file), ids.IdSum);
+    }
+
+    /// <summary>
+    /// The queue's contract: a handler that throws (the version is being started by another intake right now) gets the
+    /// message again after its visibility timeout, here shortened to a second.
+    /// </summary>
+    private static async Task DeliverAsync(BlobCreatedEvents events, string message, RunIntake intake)
+    {
+        for (var delivery = 1; ; delivery++)
+        {
+            try
+            {
+                Assert.True(await events.HandleAsync(message, intake));
+                return;
+            }
+            catch (InvalidOperationException) when (delivery < 30)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     public void Dispose() => Directory.Delete(work, recursive: true);

@@ -17,6 +17,7 @@ public sealed partial class FaultyStorageProxy : IAsyncDisposable
 {
     private readonly List<Endpoint> endpoints;
     private readonly Random random;
+    private long unfaulted;
     private readonly ConcurrentDictionary<StorageFault, int> injected = new();
     private readonly ConcurrentDictionary<TcpClient, byte> live = new();
     private readonly CancellationTokenSource stopping = new();
@@ -225,6 +226,11 @@ public sealed partial class FaultyStorageProxy : IAsyncDisposable
         }
 
         var fault = Pick(roll, head, current);
+        if (fault == StorageFault.None && current.ForceMissingKindEvery is > 0 and var every && Interlocked.Increment(ref unfaulted) % every == 0)
+        {
+            fault = Bands(head, current).FirstOrDefault(b => b.Rate > 0 && !injected.ContainsKey(b.Fault)).Fault;
+        }
+
         if (fault != StorageFault.None)
         {
             injected.AddOrUpdate(fault, 1, (_, n) => n + 1);
@@ -235,16 +241,7 @@ public sealed partial class FaultyStorageProxy : IAsyncDisposable
 
     private static StorageFault Pick(double roll, RequestHead head, StorageFaultPlan plan)
     {
-        (StorageFault Fault, double Rate)[] bands =
-        [
-            (StorageFault.ServerError, plan.ServerError),
-            (StorageFault.ServerBusy, plan.ServerBusy),
-            (StorageFault.Slow, plan.Slow),
-            (StorageFault.ResetBeforeForward, plan.ResetBeforeForward),
-            (StorageFault.ResponseLost, plan.ResponseLost),
-            (StorageFault.PreconditionFailed, head.IsConditionalWrite ? plan.PreconditionFailed : 0),
-        ];
-        foreach (var (fault, rate) in bands)
+        foreach (var (fault, rate) in Bands(head, plan))
         {
             if (roll < rate)
             {
@@ -256,6 +253,17 @@ public sealed partial class FaultyStorageProxy : IAsyncDisposable
 
         return StorageFault.None;
     }
+
+    /// <summary>Each kind with its rate for this request (412 only for conditional writes).</summary>
+    private static (StorageFault Fault, double Rate)[] Bands(RequestHead head, StorageFaultPlan plan) =>
+        [
+            (StorageFault.ServerError, plan.ServerError),
+            (StorageFault.ServerBusy, plan.ServerBusy),
+            (StorageFault.Slow, plan.Slow),
+            (StorageFault.ResetBeforeForward, plan.ResetBeforeForward),
+            (StorageFault.ResponseLost, plan.ResponseLost),
+            (StorageFault.PreconditionFailed, head.IsConditionalWrite ? plan.PreconditionFailed : 0),
+        ];
 
     private async Task AnswerAsync(RequestReader reader, RequestHead head, NetworkStream downstream, int status, string code, string message)
     {

@@ -31,6 +31,12 @@ public sealed record StorageFaultPlan
     /// <summary>Answer 412 ConditionNotMet, without forwarding, to a conditional write (If-Match / If-None-Match).</summary>
     public double PreconditionFailed { get; init; }
 
+    /// <summary>
+    /// When set, every Nth request that drew no fault gets a kind with a non-zero rate that has not been injected yet:
+    /// a short run still sees each kind at least once, whatever its request count (the draws alone may miss a rare kind).
+    /// </summary>
+    public int? ForceMissingKindEvery { get; init; }
+
     public static StorageFaultPlan None { get; } = new();
 
     internal double Total => ServerError + ServerBusy + Slow + ResetBeforeForward + ResponseLost + PreconditionFailed;
