@@ -138,7 +138,12 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     public static async Task<string> EnsureInstalledAsync(string toolsRoot, Action<string>? log, CancellationToken cancellationToken)
     {
         var entry = Path.Combine(toolsRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (File.Exists(entry))
+
+        // The entry script exists long before `npm ci` has extracted the rest of the package, so it cannot say the
+        // install is complete: a marker written after a finished install does (npm ci removes node_modules, marker
+        // included, before it installs again).
+        var installed = Path.Combine(toolsRoot, "node_modules", ".tributary-installed");
+        if (File.Exists(installed))
         {
             return entry;
         }
@@ -146,8 +151,15 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         // One installer at a time: parallel test processes may all find it missing.
         var lockPath = Path.Combine(toolsRoot, ".npm-install.lock");
         await using var installLock = await AcquireFileLockAsync(lockPath, cancellationToken);
+        if (File.Exists(installed))
+        {
+            return entry;
+        }
+
         if (File.Exists(entry))
         {
+            // Installed without us (a manual `npm ci` in the checkout), and nobody is installing now: we hold the lock.
+            await File.WriteAllTextAsync(installed, entry, cancellationToken);
             return entry;
         }
 
@@ -167,6 +179,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             throw new InvalidOperationException($"npm ci failed ({install.ExitCode}): {await stderr}");
         }
 
+        await File.WriteAllTextAsync(installed, entry, cancellationToken);
         return entry;
     }
 
