@@ -130,7 +130,12 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             // Already gone.
         }
 
-        File.Delete(pidFile);
+        // The data folder may be gone already (a caller that cleaned up its temporary folder first).
+        if (File.Exists(pidFile))
+        {
+            File.Delete(pidFile);
+        }
+
         process.Dispose();
     }
 
