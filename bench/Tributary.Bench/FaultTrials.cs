@@ -16,6 +16,7 @@ using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables;
 using Tributary.Orchestrations.Tables.Delta;
+using Tributary.Testing.Processes;
 
 namespace Tributary.Bench;
 
@@ -68,7 +69,7 @@ internal static class FaultTrials
 
         // Two uninterrupted runs first (the first warms the host up): the second is the kill window, and the baseline a
         // recovery is compared with.
-        var serve = await Serve.StartAsync(configuration);
+        var serve = await ServeChild.StartAsync(EnvironmentOf(configuration));
         var window = TimeSpan.Zero;
         foreach (var warm in new[] { -2, -1 })
         {
@@ -98,7 +99,7 @@ internal static class FaultTrials
             serve.KillHard();
             var killed = Stopwatch.StartNew();
             serve.Dispose();
-            serve = await Serve.StartAsync(configuration);
+            serve = await ServeChild.StartAsync(EnvironmentOf(configuration));
             var status = await WaitSucceededAsync(client.Client, runId, TimeSpan.FromMinutes(5));
             var recovery = killed.Elapsed;
             expected = Add(expected, file);
@@ -247,84 +248,9 @@ internal static class FaultTrials
 
     private sealed record Trial(int Number, TimeSpan KillAfter, string Step, TimeSpan Recovery, RunStatus? Status, int Commits, long Lost, long Duplicated, bool Ok);
 
-    /// <summary>`tributary serve` as a child process (the one built beside this bench), killable with SIGKILL.</summary>
-    private sealed class Serve : IDisposable
-    {
-        private readonly Process process;
-        private readonly System.Text.StringBuilder output = new();
-
-        private Serve(Process process)
-        {
-            this.process = process;
-            process.OutputDataReceived += (_, e) => Record(e.Data);
-            process.ErrorDataReceived += (_, e) => Record(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public static async Task<Serve> StartAsync(IConfiguration configuration)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tributary.dll"));
-            start.ArgumentList.Add("serve");
-            foreach (var (key, value) in configuration.AsEnumerable())
-            {
-                if (value is not null)
-                {
-                    start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-                }
-            }
-
-            start.Environment["TRIBUTARY_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-            var serve = new Serve(Process.Start(start)!);
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            while (!serve.Output.Contains("serving", StringComparison.Ordinal))
-            {
-                if (serve.process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"tributary serve did not start:{Environment.NewLine}{serve.Output}");
-                }
-
-                await Task.Delay(100);
-            }
-
-            return serve;
-        }
-
-        private string Output
-        {
-            get
-            {
-                lock (output)
-                {
-                    return output.ToString();
-                }
-            }
-        }
-
-        public void KillHard()
-        {
-            Process.Start("kill", ["-9", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-            process.WaitForExit(10_000);
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-
-            process.Dispose();
-        }
-
-        private void Record(string? line)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
-    }
+    /// <summary>serve's configuration as its environment (`A:B` -> `A__B`).</summary>
+    private static Dictionary<string, string> EnvironmentOf(IConfiguration configuration) =>
+        configuration.AsEnumerable()
+            .Where(pair => pair.Value is not null)
+            .ToDictionary(pair => pair.Key.Replace(":", "__", StringComparison.Ordinal), pair => pair.Value!, StringComparer.Ordinal);
 }

@@ -10,6 +10,7 @@ using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
+using Tributary.Testing.Processes;
 
 namespace Tributary.Bench;
 
@@ -72,7 +73,7 @@ public static class IntakeBench
         var blobs = new BlobServiceClient(storage.ConnectionString);
         await SeedArchiveAsync(blobs, archived);
 
-        var first = ServeChild.Start(root, home);
+        var first = StartServe(root, home);
         var (firstIdle, firstCpu) = await WaitForIdleAsync(first, storage.Pid);
         Console.WriteLine(FormattableString.Invariant($"first start idle after {firstIdle:F1} s ({firstCpu:F1} CPU s)"));
 
@@ -86,19 +87,19 @@ public static class IntakeBench
         }
 
         var loads = new List<string> { Load() };
-        first.Stop();
+        Stop(first);
         var claimsBefore = await CountAsync(blobs, BlobContainers.State, StorageLayout.IntakeClaimsOf(Dataset));
         var restartIdle = new List<double>();
         var restartCpu = new List<double>();
         for (var r = 0; r < restarts; r++)
         {
-            var restarted = ServeChild.Start(root, home);
+            var restarted = StartServe(root, home);
             var (seconds, cpu) = await WaitForIdleAsync(restarted, storage.Pid);
             restartIdle.Add(seconds);
             restartCpu.Add(cpu);
             loads.Add(Load());
             Console.WriteLine(FormattableString.Invariant($"restart {r + 1} idle after {seconds:F1} s, {cpu:F1} CPU s (load {loads[^1]})"));
-            restarted.Stop();
+            Stop(restarted);
         }
 
         var runsByRestart = await CountAsync(blobs, BlobContainers.State, StorageLayout.IntakeClaimsOf(Dataset)) - claimsBefore;
@@ -248,80 +249,15 @@ public static class IntakeBench
     }
 
     /// <summary>`tributary serve` for a home, as a child process (API on any free port; it is not used here).</summary>
-    private sealed class ServeChild
+    private static ServeChild StartServe(string root, string home) =>
+        ServeChild.Launch(
+            new Dictionary<string, string> { [TributaryHome.EnvironmentVariable] = home },
+            new ServeChildOptions(WorkingDirectory: root, ArgumentList: ["--api-port", "0"]));
+
+    /// <summary>SIGTERM, as a user's Ctrl+C or Kubernetes stops serve; killed if it does not exit in 30 s.</summary>
+    private static void Stop(ServeChild serve)
     {
-        private readonly Process process;
-        private readonly Stopwatch clock;
-        private readonly StringBuilder output = new();
-
-        private ServeChild(Process process, Stopwatch clock)
-        {
-            this.process = process;
-            this.clock = clock;
-            process.OutputDataReceived += (_, e) => Record(e.Data);
-            process.ErrorDataReceived += (_, e) => Record(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public int Pid => process.Id;
-
-        public TimeSpan Elapsed => clock.Elapsed;
-
-        public string Output
-        {
-            get
-            {
-                lock (output)
-                {
-                    return output.ToString();
-                }
-            }
-        }
-
-        public static ServeChild Start(string root, string home)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tributary.dll"));
-            start.ArgumentList.Add("serve");
-            start.ArgumentList.Add("--api-port");
-            start.ArgumentList.Add("0");
-            start.Environment[TributaryHome.EnvironmentVariable] = home;
-            start.Environment["TRIBUTARY_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-            var clock = Stopwatch.StartNew();
-            return new ServeChild(Process.Start(start)!, clock);
-        }
-
-        public bool Said(string text)
-        {
-            lock (output)
-            {
-                return output.ToString().Contains(text, StringComparison.Ordinal);
-            }
-        }
-
-        /// <summary>SIGTERM, as a user's Ctrl+C or Kubernetes stops serve; killed if it does not exit in 30 s.</summary>
-        public void Stop()
-        {
-            Process.Start("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-            if (!process.WaitForExit(30_000))
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-
-            process.Dispose();
-        }
-
-        private void Record(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        }
+        serve.Terminate(TimeSpan.FromSeconds(30));
+        serve.Dispose();
     }
 }

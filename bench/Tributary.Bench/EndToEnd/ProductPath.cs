@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
+using Tributary.Testing.Processes;
 
 namespace Tributary.Bench.EndToEnd;
 
@@ -25,7 +26,9 @@ public static class ProductPath
     public static async Task<Result> RunAsync(string tributary, string folder, string home, E2eOptions options, IReadOnlyDictionary<string, string> environment)
     {
         var work = Directory.CreateDirectory(Path.Combine(home, "work")).FullName;
-        using var serve = await ServeChild.StartAsync(tributary, Path.Combine(home, "home"), work, environment);
+        var childEnvironment = new Dictionary<string, string>(environment) { ["TRIBUTARY_HOME"] = Path.Combine(home, "home") };
+        using var storage = new HomeStorage(tributary, childEnvironment);
+        using var serve = await ServeChild.StartAsync(childEnvironment, new ServeChildOptions(tributary, work, Timeout: TimeSpan.FromMinutes(3)));
         var expected = Directory.GetFiles(folder).Length;
         var results = new BlobServiceClient(serve.ConnectionString).GetBlobContainerClient(BlobContainers.Results);
 
@@ -33,7 +36,7 @@ public static class ProductPath
         var uploadedAt = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         var dropStart = DateTime.UtcNow;
-        using var drop = Process.Start(ServeChild.Start(tributary, Path.Combine(home, "home"), work, environment, "drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        using var drop = Process.Start(ServeChild.Command(tributary, childEnvironment, work, ["drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
         drop.OutputDataReceived += (_, e) =>
         {
             if (e.Data?.Split('\t') is [var blob, _])
@@ -93,7 +96,7 @@ public static class ProductPath
         // Drop start to the last run's completion (its manifest is written right after, by the run's last activities).
         var wall = (manifests.Values.Max(m => m.Timings.CompletedAt) - dropStart).TotalSeconds;
         var servePeak = ServeChild.PeakMb(serve.Pid);
-        var helpers = serve.Helpers();
+        var helpers = serve.Helpers(childEnvironment["TRIBUTARY_HOME"]);
         await drop.WaitForExitAsync();
         dropSeconds ??= clock.Elapsed.TotalSeconds;
         var lastUpload = uploadedAt.Values.DefaultIfEmpty(dropStart).Max();
@@ -102,5 +105,15 @@ public static class ProductPath
             .Order()
             .ToList();
         return new Result((lastUpload - dropStart).TotalSeconds, dropSeconds.Value, wall, [.. manifests.Values], dropToStart, servePeak, helpers);
+    }
+
+    /// <summary>Stops the home's shared Azurite when the run is over (serve leaves it running for the next command).</summary>
+    private sealed class HomeStorage(string tributary, IReadOnlyDictionary<string, string> environment) : IDisposable
+    {
+        public void Dispose()
+        {
+            using var stop = Process.Start(ServeChild.Command(tributary, environment, Path.GetTempPath(), ["storage", "stop"]))!;
+            stop.WaitForExit(60_000);
+        }
     }
 }

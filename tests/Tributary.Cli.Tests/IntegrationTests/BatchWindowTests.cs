@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Tributary.Cli.Tests.Fixtures;
@@ -41,7 +42,7 @@ public sealed class BatchWindowTests(InMemoryAzuriteFixture azurite, ITestOutput
         var catalog = new RunCatalog(store);
 
         var clock = Stopwatch.StartNew();
-        using (var first = await ServeProcess.StartAsync(environment))
+        using (var first = await ServeChild.StartAsync(environment))
         {
             // First half of the burst; kill -9 once the first window has been sealed into a run.
             await UploadAsync(incoming, content, 0, files / 2);
@@ -57,7 +58,7 @@ public sealed class BatchWindowTests(InMemoryAzuriteFixture azurite, ITestOutput
         }
 
         await UploadAsync(incoming, content, files / 2, files);
-        using var second = await ServeProcess.StartAsync(environment);
+        using var second = await ServeChild.StartAsync(environment);
         // Generous: each run now also commits its table, refreshes the aggregate and archives 100 inputs, and the host is
         // killed once mid-burst (recovery waits for the 30 s visibility timeout).
         var runs = await WaitForAllAsync(catalog, files, TimeSpan.FromMinutes(8), second);
@@ -84,7 +85,7 @@ public sealed class BatchWindowTests(InMemoryAzuriteFixture azurite, ITestOutput
         }
     }
 
-    private static async Task<IReadOnlyList<RunSummary>> WaitForAllAsync(RunCatalog catalog, int files, TimeSpan timeout, ServeProcess host)
+    private static async Task<IReadOnlyList<RunSummary>> WaitForAllAsync(RunCatalog catalog, int files, TimeSpan timeout, ServeChild host)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +39,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         await client.Services.GetRequiredService<RunIntake>().StartAsync(new IngestRequest(runId, "taxi", inputs, MaxChunksInFlight: 2));
 
         var curated = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Curated);
-        using (var first = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration)))
+        using (var first = await ServeChild.StartAsync(TestHosts.ChildEnvironment(configuration)))
         {
             var deadline = DateTime.UtcNow.AddMinutes(2);
             while (await CountAsync(curated, runId) < 3)
@@ -53,7 +54,7 @@ public sealed class DurabilityTests(AzuriteFixture azurite) : IClassFixture<Azur
         var doneAtKill = await CountAsync(curated, runId);
         Assert.True(doneAtKill < files.Count, $"the kill came after the fan-out ({doneAtKill} of {files.Count} parts): the test proves nothing");
 
-        using var second = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
+        using var second = await ServeChild.StartAsync(TestHosts.ChildEnvironment(configuration));
         var manifest = await RunWaiter.WaitAsync(client.Client, runId, TimeSpan.FromMinutes(4));
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);

@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using System.Text.Json;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations.Samples;
@@ -21,7 +22,7 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
         var file = Path.Combine(home.Work, "trips.csv");
         SampleDataSet.WriteFile(file, "csv", rows: 2_000, seed: 7, firstTripId: 1);
 
-        using var serve = await ServeProcess.StartAsync(home.Environment());
+        using var serve = await ServeChild.StartAsync(home.Environment());
         Assert.Contains("storage connection string: DefaultEndpointsProtocol=http", serve.Output, StringComparison.Ordinal);
         var storage = await StatusAsync();
 
@@ -83,7 +84,7 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(await File.ReadAllTextAsync(file), await File.ReadAllTextAsync(Path.Combine(home.Work, "back", "trips.csv")));
         Assert.NotEqual(pid, (await StatusAsync()).GetProperty("pid").GetInt32());
 
-        using var serve = await ServeProcess.StartAsync(home.Environment());
+        using var serve = await ServeChild.StartAsync(home.Environment());
         var run = await WaitForStatusAsync(runId, "Succeeded", serve);
         Assert.Equal(500, run.GetProperty("totals").GetProperty("rowsRead").GetInt64());
     }
@@ -145,7 +146,7 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
         return JsonDocument.Parse(status.Stdout).RootElement.Clone();
     }
 
-    private async Task<JsonElement> WaitForStatusAsync(string runId, string wanted, ServeProcess serve)
+    private async Task<JsonElement> WaitForStatusAsync(string runId, string wanted, ServeChild serve)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)

@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using Tributary.Cli.Tests.Fixtures;
 
 namespace Tributary.Cli.Tests.IntegrationTests;
@@ -8,7 +9,7 @@ public sealed class ServeLifecycleTests(AzuriteFixture azurite) : IClassFixture<
     public async Task Serve_stops_cleanly_on_SIGTERM()
     {
         var configuration = TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub());
-        using var serve = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
+        using var serve = await ServeChild.StartAsync(TestHosts.ChildEnvironment(configuration));
 
         var exitCode = serve.Terminate(TimeSpan.FromSeconds(30));
 

@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,7 @@ public sealed class SoakTests(AzuriteFixture azurite, ITestOutputHelper output) 
 
         await using var client = await TestHosts.StartAsync(configuration, HostRole.ClientOnly, watch: false);
         var intake = client.Services.GetRequiredService<RunIntake>();
-        var serve = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
+        var serve = await ServeChild.StartAsync(TestHosts.ChildEnvironment(configuration));
         try
         {
             for (var run = 0; run < Runs; run++)
@@ -59,7 +60,7 @@ public sealed class SoakTests(AzuriteFixture azurite, ITestOutputHelper output) 
                     await Task.Delay(TimeSpan.FromSeconds(1.5));
                     serve.KillHard();
                     serve.Dispose();
-                    serve = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
+                    serve = await ServeChild.StartAsync(TestHosts.ChildEnvironment(configuration));
                 }
 
                 var manifest = await RunWaiter.WaitAsync(client.Client, runId, TimeSpan.FromMinutes(5));

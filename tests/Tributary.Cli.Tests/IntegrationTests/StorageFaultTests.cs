@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Xunit.Abstractions;
@@ -30,7 +31,7 @@ public abstract class StorageFaultTestBase(AzuriteFixture azurite, ITestOutputHe
 
     protected ITestOutputHelper Output => output;
 
-    protected async Task<(string RunId, string File, RunManifest Manifest, ServeProcess Serve)> RunThroughAsync(
+    protected async Task<(string RunId, string File, RunManifest Manifest, ServeChild Serve)> RunThroughAsync(
         FaultyStorageProxy proxy, string blobName, int seed, Func<TributaryHost, string, Task>? duringRun)
     {
         var clock = Stopwatch.StartNew();
@@ -40,7 +41,7 @@ public abstract class StorageFaultTestBase(AzuriteFixture azurite, ITestOutputHe
 
         // The test's own client goes straight to Azurite: only serve sees the faults.
         await using var client = await TestHosts.StartAsync(TestHosts.Configuration(azurite.ConnectionString, taskHub), HostRole.ClientOnly, watch: false);
-        var serve = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(TestHosts.Configuration(proxy.ConnectionString, taskHub)));
+        var serve = await ServeChild.StartAsync(TestHosts.ChildEnvironment(TestHosts.Configuration(proxy.ConnectionString, taskHub)));
         var incoming = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
         await incoming.CreateIfNotExistsAsync();
         var uploaded = await incoming.GetBlobClient(blobName).UploadAsync(file, overwrite: true);

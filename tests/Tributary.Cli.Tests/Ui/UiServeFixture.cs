@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
@@ -22,7 +23,7 @@ public sealed partial class UiServeFixture : IAsyncLifetime
 
     private readonly AzuriteFixture azurite = new();
     private readonly string work = Directory.CreateTempSubdirectory("tributary-ui-").FullName;
-    private ServeProcess? serve;
+    private ServeChild? serve;
     private IPlaywright? playwright;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -58,7 +59,7 @@ public sealed partial class UiServeFixture : IAsyncLifetime
             ["Tributary:Api:Port"] = "0",
             ["Tributary:Api:Keys:0"] = ApiKey,
         });
-        serve = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
+        serve = await ServeChild.StartAsync(TestHosts.ChildEnvironment(configuration));
         var serveSeconds = clock.Elapsed.TotalSeconds;
         var announced = UiLine().Match(serve.Output);
         Assert.True(announced.Success, $"serve did not print the UI address and token:{Environment.NewLine}{serve.Output}");

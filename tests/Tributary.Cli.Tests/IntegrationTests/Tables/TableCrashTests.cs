@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -50,7 +51,7 @@ public abstract class TableCrashTestBase(AzuriteFixture azurite, ITestOutputHelp
         await using var client = await TestHosts.StartAsync(configuration, HostRole.ClientOnly, watch: false);
         var paused = new Dictionary<string, string>(TestHosts.ChildEnvironment(configuration)) { [pauseVariable] = pauseValue };
         string runId;
-        using (var first = await ServeProcess.StartAsync(paused))
+        using (var first = await ServeChild.StartAsync(paused))
         {
             var incoming = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
             await incoming.CreateIfNotExistsAsync();
@@ -73,7 +74,7 @@ public abstract class TableCrashTestBase(AzuriteFixture azurite, ITestOutputHelp
         }
 
         // The killed host left the activity's work item leased: the restarted one picks it up after the visibility timeout.
-        using var second = await ServeProcess.StartAsync(TestHosts.ChildEnvironment(configuration));
+        using var second = await ServeChild.StartAsync(TestHosts.ChildEnvironment(configuration));
         RunManifest manifest;
         try
         {
