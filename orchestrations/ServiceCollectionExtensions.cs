@@ -95,6 +95,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DatasetTables>();
         services.AddSingleton<TableFileCache>();
         services.AddSingleton<AggregateRefresher>();
+        services.AddSingleton<NewestTableVersions>();
+        services.AddSingleton<TableCommitter>();
+        services.AddSingleton<LocalAggregateRefresh>();
         services.AddSingleton<DatasetQuery>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();

@@ -26,6 +26,7 @@ public static class TributaryTasks
         typeof(CancelDatabricksRunActivity),
         typeof(CollectDatabricksResultActivity),
         typeof(CommitTableActivity),
+        typeof(CommitAndRefreshActivity),
         typeof(CommitRunActivity),
         typeof(ArchiveInputsActivity),
         typeof(ListBackfillPageActivity),
