@@ -5,6 +5,7 @@ using System.Globalization;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,8 @@ public static class EngineCeiling
 
         Directory.CreateDirectory(data);
         await using var azurite = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), data, log: null);
-        var settings = new EngineSettings();
+        // The same section serve binds: Tributary__Engine__MaxConcurrentOrchestrations=32 etc. try engine settings.
+        var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Tributary:Engine").Get<EngineSettings>() ?? new EngineSettings();
         await using var sidecar = await DurableSidecar.StartAsync(azurite.ConnectionString, "EngineCeiling", settings, NullLoggerFactory.Instance, dispatch: true, CancellationToken.None);
 
         var builder = Host.CreateApplicationBuilder();
@@ -65,7 +67,7 @@ public static class EngineCeiling
         var client = host.Services.GetRequiredService<DurableTaskClient>();
 
         Console.WriteLine(FormattableString.Invariant(
-            $"engine ceiling: {runs} runs at once, sidecar over AzureStorage on a disk Azurite, {Environment.ProcessorCount} cores, partitions {settings.PartitionCount}, activities {settings.MaxConcurrentActivities}, orchestrations {settings.MaxConcurrentOrchestrations}"));
+            $"engine ceiling: {runs} runs at once, sidecar over AzureStorage on a disk Azurite, {Environment.ProcessorCount} cores, partitions {settings.PartitionCount}, activities {settings.MaxConcurrentActivities}, orchestrations {settings.MaxConcurrentOrchestrations}, polling {settings.MaxQueuePollingInterval}"));
 
         // One untimed run first: the task hub's queues and the worker's connection exist before timing starts.
         await RunBatchAsync(client, 1, 1, "warm");
