@@ -23,4 +23,9 @@ public sealed class RunShapeOptions
     /// first, then refresh; the manifest stays last): one engine round trip less per run.
     /// </summary>
     public bool CommitWithRefresh { get; set; } = true;
+
+    /// <summary>
+    /// The manifest and, after it, the inputs leaving incoming are one activity: one engine round trip less per run.
+    /// </summary>
+    public bool ArchiveWithManifest { get; set; } = true;
 }

@@ -98,6 +98,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NewestTableVersions>();
         services.AddSingleton<TableCommitter>();
         services.AddSingleton<LocalAggregateRefresh>();
+
+        // The manifest-and-archive activity runs the two single activities one after the other.
+        services.AddTransient<CommitRunActivity>();
+        services.AddTransient<ArchiveInputsActivity>();
         services.AddSingleton<DatasetQuery>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();

@@ -28,6 +28,7 @@ public static class TributaryTasks
         typeof(CommitTableActivity),
         typeof(CommitAndRefreshActivity),
         typeof(CommitRunActivity),
+        typeof(CommitRunAndArchiveActivity),
         typeof(ArchiveInputsActivity),
         typeof(ListBackfillPageActivity),
     ];

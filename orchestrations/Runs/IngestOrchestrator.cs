@@ -99,8 +99,18 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             table?.Summary,
             afterCommit);
 
-        await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
-        await MoveInputsAsync(context, request, afterCommit, chunks.Count);
+        if (plan is { ArchiveWithManifest: true } && afterCommit.Any(a => a.Action != InputLifecycle.Keep))
+        {
+            // One activity: the manifest, then the inputs leave incoming (a failure to move them is logged there).
+            context.SetCustomStatus(new RunProgress("archiving inputs", chunks.Count, chunks.Count));
+            await context.CallActivityAsync<string>(nameof(CommitRunAndArchiveActivity), manifest, ActivityRetry);
+        }
+        else
+        {
+            await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
+            await MoveInputsAsync(context, request, afterCommit, chunks.Count);
+        }
+
         context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
         return manifest;
     }

@@ -20,6 +20,9 @@ public sealed class TableCommitter(DatasetTables tables, FrozenDefinitions defin
     public const string PauseVariable = "TRIBUTARY_TEST_TABLE_COMMIT_PAUSE";
 
     private readonly OneWriterPerDataset queue = new();
+
+    // The one writer's last view of each table: its next commit reads only the commit files after it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DeltaSnapshot> lastRead = new(StringComparer.Ordinal);
     public async Task<TableCommit> CommitAsync(CommitTableRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -28,15 +31,15 @@ public sealed class TableCommitter(DatasetTables tables, FrozenDefinitions defin
         await PauseAsync("before", request.RunId);
 
         var commit = options.RunShape.CommitQueue
-            ? await queue.RunAsync(request.Dataset, () => CommitOnceAsync(request, schema))
-            : await CommitOnceAsync(request, schema);
+            ? await queue.RunAsync(request.Dataset, () => CommitOnceAsync(request, schema, lastRead.GetValueOrDefault(request.Dataset), remember: true))
+            : await CommitOnceAsync(request, schema, known: null, remember: false);
         versions.Saw(request.Dataset, commit.Version, request.DefinitionHash);
 
         await PauseAsync("after", request.RunId);
         return commit;
     }
 
-    private async Task<TableCommit> CommitOnceAsync(CommitTableRequest request, DeltaSchema schema)
+    private async Task<TableCommit> CommitOnceAsync(CommitTableRequest request, DeltaSchema schema, DeltaSnapshot? known, bool remember)
     {
         IReadOnlyList<string> stale = [];
         var result = await DeltaCommitter.CommitAsync(
@@ -48,7 +51,11 @@ public sealed class TableCommitter(DatasetTables tables, FrozenDefinitions defin
                 stale = decision.StaleInputs;
                 return decision.Plan;
             },
-            new DeltaCommitOptions { Table = $"curated/{request.Dataset}", OnCheckpointFailed = (v, e) => logger?.LogWarning(e, "Checkpoint of {Dataset} version {Version} failed", request.Dataset, v) });
+            new DeltaCommitOptions { Table = $"curated/{request.Dataset}", Known = known, OnCheckpointFailed = (v, e) => logger?.LogWarning(e, "Checkpoint of {Dataset} version {Version} failed", request.Dataset, v) });
+        if (remember && result.Snapshot is { } read)
+        {
+            lastRead[request.Dataset] = read;
+        }
 
         if (result.AlreadyCommitted)
         {

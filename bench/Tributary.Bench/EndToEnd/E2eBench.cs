@@ -54,6 +54,11 @@ public static class E2eBench
         var rate = read / product.WallSeconds;
         Console.WriteLine(FormattableString.Invariant(
             $"[{round}] product e2e   : {product.WallSeconds,7:F1} s  {rate,10:N0} rows/s  {files / product.WallSeconds,8:N1} files/s  {manifests.Count / product.WallSeconds,6:N2} runs/s  ({manifests.Count} runs, {failed} not succeeded, {read:N0} rows read, {manifests.Sum(m => m.Totals.RowsCurated):N0} curated)"));
+        foreach (var problem in manifests.Where(m => m.Status != RunStatus.Succeeded).Take(3))
+        {
+            Console.WriteLine($"[{round}]   {problem.RunId} {problem.Status}: {problem.Error}");
+        }
+
         if (direct is not null)
         {
             Console.WriteLine(FormattableString.Invariant($"[{round}] ratio product/direct (rows/s): {rate / (rows / direct.Seconds):P0}"));

@@ -33,7 +33,7 @@ public sealed record E2eOptions(
 
     /// <summary>The switches of Tributary.Orchestrations.RunShapeOptions, as serve reads them from its environment.</summary>
     public static readonly IReadOnlyList<string> RunShapeLevers =
-        ["Tributary__RunShape__CommitQueue", "Tributary__RunShape__CoalesceRefreshes", "Tributary__RunShape__CommitWithRefresh"];
+        ["Tributary__RunShape__CommitQueue", "Tributary__RunShape__CoalesceRefreshes", "Tributary__RunShape__CommitWithRefresh", "Tributary__RunShape__ArchiveWithManifest"];
 
     /// <summary>These options with a lever's settings on top ("K=V,K=V"; drop.parallel=N sets <see cref="DropParallel"/>).</summary>
     public E2eOptions With(string lever)

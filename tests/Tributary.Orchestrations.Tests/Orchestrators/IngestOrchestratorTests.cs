@@ -105,6 +105,18 @@ public sealed class IngestOrchestratorTests
     }
 
     [Fact]
+    public async Task With_archive_with_manifest_one_activity_writes_the_manifest_and_moves_the_inputs_last()
+    {
+        var activities = new RecordingActivities(chunks: 2, commitWithRefresh: true, archiveWithManifest: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(["plan", "chunk", "chunk", "table+aggregate", "commit+archive"], activities.Calls);
+        var committed = Assert.Single(activities.Committed);
+        Assert.Equal(InputLifecycle.Archive, Assert.Single(committed.InputsAfterCommit!).Action);
+    }
+
+    [Fact]
     public async Task When_the_combined_step_fails_the_separate_steps_run_and_the_manifest_names_the_failed_one()
     {
         var activities = new RecordingActivities(chunks: 2, tableFails: true, commitWithRefresh: true);
@@ -159,7 +171,7 @@ public sealed class IngestOrchestratorTests
 
     private sealed class RecordingActivities(
         int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null, bool tableFails = false,
-        bool commitWithRefresh = false, string engine = "duckdb")
+        bool commitWithRefresh = false, string engine = "duckdb", bool archiveWithManifest = false)
     {
         private readonly ConcurrentQueue<string> calls = new();
         private int inFlight;
@@ -178,7 +190,7 @@ public sealed class IngestOrchestratorTests
             {
                 calls.Enqueue("plan");
                 var specs = Enumerable.Range(0, chunks).Select(i => new ChunkSpec(request.RunId, request.Dataset, i, Input, DataFormat.Csv)).ToList();
-                return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh);
+                return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh, ArchiveWithManifest: archiveWithManifest);
             });
             registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), (_, pack) =>
             {
@@ -232,6 +244,12 @@ public sealed class IngestOrchestratorTests
                 AggregatedVersion = 7;
                 return new CommittedAndRefreshed(
                     new TableCommit(7, request.Table.Parts.Count, 0, false, 0, 1, []), new AggregationOutcome("duckdb", null, null, 3, ["results/a"], AggregationState.Succeeded));
+            });
+            registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunAndArchiveActivity), (_, manifest) =>
+            {
+                calls.Enqueue("commit+archive");
+                Committed.Add(manifest);
+                return "results/m";
             });
             registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
             {
