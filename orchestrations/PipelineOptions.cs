@@ -58,6 +58,9 @@ public sealed class PipelineOptions
 
     public int BackfillMaxParallel { get; set; } = 4;
 
+    /// <summary>How a run's commit and refresh are shaped on one host (each switch a lever of <c>bench e2e</c>).</summary>
+    public RunShapeOptions RunShape { get; set; } = new();
+
     /// <summary>
     /// Deployment-wide aggregation engine (<c>duckdb</c> or <c>databricks</c>); when set it overrides every dataset's
     /// <c>aggregation.engine</c>. Null: each dataset decides.

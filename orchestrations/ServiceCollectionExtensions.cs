@@ -95,6 +95,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DatasetTables>();
         services.AddSingleton<TableFileCache>();
         services.AddSingleton<AggregateRefresher>();
+        services.AddSingleton<NewestTableVersions>();
+        services.AddSingleton<TableCommitter>();
+        services.AddSingleton<LocalAggregateRefresh>();
+
+        // The manifest-and-archive activity runs the two single activities one after the other.
+        services.AddTransient<CommitRunActivity>();
+        services.AddTransient<ArchiveInputsActivity>();
         services.AddSingleton<DatasetQuery>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();

@@ -26,7 +26,9 @@ public static class TributaryTasks
         typeof(CancelDatabricksRunActivity),
         typeof(CollectDatabricksResultActivity),
         typeof(CommitTableActivity),
+        typeof(CommitAndRefreshActivity),
         typeof(CommitRunActivity),
+        typeof(CommitRunAndArchiveActivity),
         typeof(ArchiveInputsActivity),
         typeof(ListBackfillPageActivity),
     ];

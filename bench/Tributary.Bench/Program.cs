@@ -26,6 +26,8 @@ switch (args.FirstOrDefault())
         return await Tributary.Bench.EndToEnd.E2eBench.RunAsync(args, root);
     case "faults":
         return await Tributary.Bench.FaultTrials.RunAsync(args);
+    case "engine":
+        return await Tributary.Bench.EngineCeiling.RunAsync(args, root);
     case "intake":
         return Tributary.Bench.IntakeBench.Run(args, root);
     case "convert":
@@ -35,6 +37,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
+        Console.Error.WriteLine("       engine [--runs N] [--activities 6,5,4] [--repeat N]   (no-op runs: the engine's runs/s ceiling)");
         Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W]");
         Console.Error.WriteLine("       intake [--archived N] [--drops N] [--restarts N] [--only-archived N]");
         return 2;

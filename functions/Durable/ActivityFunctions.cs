@@ -59,6 +59,14 @@ public static class ActivityFunctions
     public static Task<TableCommit> CommitTable([ActivityTrigger] CommitTableRequest request, FunctionContext context) =>
         CoreActivity.RunAsync<CommitTableActivity, CommitTableRequest, TableCommit>(context, request);
 
+    [Function(nameof(CommitAndRefreshActivity))]
+    public static Task<CommittedAndRefreshed> CommitAndRefresh([ActivityTrigger] CommitAndRefreshRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<CommitAndRefreshActivity, CommitAndRefreshRequest, CommittedAndRefreshed>(context, request);
+
+    [Function(nameof(CommitRunAndArchiveActivity))]
+    public static Task<string> CommitRunAndArchive([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
+        CoreActivity.RunAsync<CommitRunAndArchiveActivity, RunManifest, string>(context, manifest);
+
     [Function(nameof(ListBackfillPageActivity))]
     public static Task<BackfillPage> ListBackfillPage([ActivityTrigger] BackfillPageRequest page, FunctionContext context) =>
         CoreActivity.RunAsync<ListBackfillPageActivity, BackfillPageRequest, BackfillPage>(context, page);

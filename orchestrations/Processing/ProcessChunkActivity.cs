@@ -22,16 +22,13 @@ public sealed class ProcessChunkActivity(
     PipelineOptions options,
     ILogger<ProcessChunkActivity> logger) : TaskActivity<ChunkSpec, ChunkResult>
 {
-    public override async Task<ChunkResult> RunAsync(TaskActivityContext context, ChunkSpec chunk)
-    {
-        using var scope = TributaryTelemetry.RunScope(logger, chunk.RunId, chunk.Dataset);
-        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.ProcessChunk, chunk.RunId, chunk.Dataset);
-        var bytes = BytesOf(chunk);
-        span?.SetTag(TributaryTelemetry.Attributes.ChunkIndex, chunk.Index);
-        span?.SetTag(TributaryTelemetry.Attributes.Input, chunk.Input.Name);
-        span?.SetTag(TributaryTelemetry.Attributes.Bytes, bytes);
-        try
+    public override Task<ChunkResult> RunAsync(TaskActivityContext context, ChunkSpec chunk) =>
+        TributaryTelemetry.TraceRunAsync(logger, TributaryTelemetry.Spans.ProcessChunk, chunk.RunId, chunk.Dataset, async span =>
         {
+            var bytes = BytesOf(chunk);
+            span?.SetTag(TributaryTelemetry.Attributes.ChunkIndex, chunk.Index);
+            span?.SetTag(TributaryTelemetry.Attributes.Input, chunk.Input.Name);
+            span?.SetTag(TributaryTelemetry.Attributes.Bytes, bytes);
             var result = await ProcessAsync(chunk);
             span?.SetTag(TributaryTelemetry.Attributes.RowsRead, result.RowsRead);
             span?.SetTag(TributaryTelemetry.Attributes.RowsCurated, result.RowsCurated);
@@ -48,12 +45,7 @@ public sealed class ProcessChunkActivity(
             TributaryTelemetry.ChunkDuration.Record(result.Seconds, dataset);
             TributaryTelemetry.ChunkBytes.Record(bytes, dataset);
             return result;
-        }
-        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
-        {
-            throw;
-        }
-    }
+        });
 
     /// <summary>The chunk's share of its input in bytes: its byte range for text, the whole blob otherwise (Parquet ranges count row groups).</summary>
     private static long BytesOf(ChunkSpec chunk) =>

@@ -15,20 +15,12 @@ public sealed class ArchiveInputsActivity(InputArchiver archiver, ILogger<Archiv
 {
     public const int MovesInFlight = 16;
 
-    public override async Task<IReadOnlyList<InputMove>> RunAsync(TaskActivityContext context, ArchiveInputsRequest request)
-    {
-        using var scope = TributaryTelemetry.RunScope(logger, request.RunId, request.Dataset);
-        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.Archive, request.RunId, request.Dataset);
-        span?.SetTag("tributary.inputs", request.Inputs.Count);
-        try
+    public override Task<IReadOnlyList<InputMove>> RunAsync(TaskActivityContext context, ArchiveInputsRequest request) =>
+        TributaryTelemetry.TraceRunAsync(logger, TributaryTelemetry.Spans.Archive, request.RunId, request.Dataset, span =>
         {
-            return await MoveAllAsync(request);
-        }
-        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
-        {
-            throw;
-        }
-    }
+            span?.SetTag("tributary.inputs", request.Inputs.Count);
+            return MoveAllAsync(request);
+        });
 
     private async Task<IReadOnlyList<InputMove>> MoveAllAsync(ArchiveInputsRequest request)
     {

@@ -15,20 +15,15 @@ public sealed class CommitRunActivity(RunCommitter committer, BlobStore store, I
 {
     public override async Task<string> RunAsync(TaskActivityContext context, RunManifest manifest)
     {
-        using var scope = TributaryTelemetry.RunScope(logger, manifest.RunId, manifest.Dataset);
-        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.RunCommit, manifest.RunId, manifest.Dataset);
-        span?.SetTag(TributaryTelemetry.Attributes.Status, manifest.Status.ToString());
-        span?.SetTag(TributaryTelemetry.Attributes.RowsRead, manifest.Totals.RowsRead);
-        span?.SetTag(TributaryTelemetry.Attributes.RowsCurated, manifest.Totals.RowsCurated);
-        span?.SetTag(TributaryTelemetry.Attributes.RowsRejected, manifest.Totals.RowsRejected);
-        try
+        await TributaryTelemetry.TraceRunAsync(logger, TributaryTelemetry.Spans.RunCommit, manifest.RunId, manifest.Dataset, async span =>
         {
+            span?.SetTag(TributaryTelemetry.Attributes.Status, manifest.Status.ToString());
+            span?.SetTag(TributaryTelemetry.Attributes.RowsRead, manifest.Totals.RowsRead);
+            span?.SetTag(TributaryTelemetry.Attributes.RowsCurated, manifest.Totals.RowsCurated);
+            span?.SetTag(TributaryTelemetry.Attributes.RowsRejected, manifest.Totals.RowsRejected);
             await committer.CommitAsync(manifest, onlyIfAbsent: false);
-        }
-        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
-        {
-            throw;
-        }
+            return true;
+        });
 
         try
         {

@@ -47,7 +47,14 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
 
             var totals = RunTotals.Of(chunks, quarantined.Count);
             (status, error) = Verdict(plan, chunks, totals);
-            if (status == RunStatus.Succeeded)
+            var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
+            if (status == RunStatus.Succeeded && plan.CommitWithRefresh && plan.AggregationEngine == AggregationEngines.DuckDb)
+            {
+                // One activity: table commit, then the local refresh. If it fails, the separate steps below say which part did.
+                (table, aggregation) = await CommitAndRefreshAsync(context, request, plan, chunks, parts);
+            }
+
+            if (status == RunStatus.Succeeded && table is null)
             {
                 // The run's one commit to the dataset table comes first: the aggregate refreshes to the version it made.
                 (table, error) = await CommitTableAsync(context, request, plan, chunks);
@@ -58,8 +65,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             {
                 var aggregating = new RunProgress("aggregating", chunks.Count, chunks.Count);
                 context.SetCustomStatus(aggregating);
-                var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
-                aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts, plan.DefinitionHash, table!.Version), aggregating);
+                aggregation ??= await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts, plan.DefinitionHash, table!.Version), aggregating);
                 aggregatedAt = context.CurrentUtcDateTime;
                 if (aggregation.State != AggregationState.Succeeded)
                 {
@@ -93,8 +99,18 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             table?.Summary,
             afterCommit);
 
-        await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
-        await MoveInputsAsync(context, request, afterCommit, chunks.Count);
+        if (plan is { ArchiveWithManifest: true } && afterCommit.Any(a => a.Action != InputLifecycle.Keep))
+        {
+            // One activity: the manifest, then the inputs leave incoming (a failure to move them is logged there).
+            context.SetCustomStatus(new RunProgress("archiving inputs", chunks.Count, chunks.Count));
+            await context.CallActivityAsync<string>(nameof(CommitRunAndArchiveActivity), manifest, ActivityRetry);
+        }
+        else
+        {
+            await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
+            await MoveInputsAsync(context, request, afterCommit, chunks.Count);
+        }
+
         context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
         return manifest;
     }
@@ -180,15 +196,10 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
     private static async Task<(TableCommit? Commit, string? Error)> CommitTableAsync(TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks)
     {
         context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
-        var parts = chunks
-            .Where(c => c.CuratedPath is not null && c.RowsCurated > 0)
-            .OrderBy(c => c.Index)
-            .Select(c => new TablePart(c.Index, c.Input, c.CuratedBytes ?? 0, c.CuratedStats))
-            .ToList();
         try
         {
             var commit = await context.CallActivityAsync<TableCommit>(
-                nameof(CommitTableActivity), new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, parts), ActivityRetry);
+                nameof(CommitTableActivity), new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, TableParts(chunks)), ActivityRetry);
             return (commit, null);
         }
         catch (TaskFailedException ex)
@@ -196,6 +207,33 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             return (null, $"committing the run to the curated table of '{request.Dataset}' failed: {ex.FailureDetails.ErrorMessage}");
         }
     }
+
+    /// <summary>
+    /// The table commit and local refresh as one activity; (null, null) when it failed, so the run takes the separate
+    /// steps (the commit finds its txn if it was made) and reports which of them failed.
+    /// </summary>
+    private static async Task<(TableCommit? Table, AggregationOutcome? Aggregation)> CommitAndRefreshAsync(
+        TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks, List<string> parts)
+    {
+        context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
+        var table = new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, TableParts(chunks));
+        try
+        {
+            var done = await context.CallActivityAsync<CommittedAndRefreshed>(nameof(CommitAndRefreshActivity), new CommitAndRefreshRequest(table, parts), ActivityRetry);
+            return (done.Table, done.Aggregation);
+        }
+        catch (TaskFailedException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static List<TablePart> TableParts(List<ChunkResult> chunks) =>
+        chunks
+            .Where(c => c.CuratedPath is not null && c.RowsCurated > 0)
+            .OrderBy(c => c.Index)
+            .Select(c => new TablePart(c.Index, c.Input, c.CuratedBytes ?? 0, c.CuratedStats))
+            .ToList();
 
     private static async Task<AggregationOutcome> AggregateAsync(TaskOrchestrationContext context, string engine, AggregationRequest request, RunProgress progress)
     {

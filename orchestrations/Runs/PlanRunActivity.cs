@@ -11,11 +11,8 @@ namespace Tributary.Orchestrations.Runs;
 public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner planner, FileQuarantine quarantine, BlobStore store, PipelineOptions options, ILogger<PlanRunActivity> logger)
     : TaskActivity<IngestRequest, RunPlan>
 {
-    public override async Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request)
-    {
-        using var scope = TributaryTelemetry.RunScope(logger, request.RunId, request.Dataset);
-        using var span = TributaryTelemetry.StartRunSpan(TributaryTelemetry.Spans.Plan, request.RunId, request.Dataset);
-        try
+    public override Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request) =>
+        TributaryTelemetry.TraceRunAsync(logger, TributaryTelemetry.Spans.Plan, request.RunId, request.Dataset, async span =>
         {
             var plan = await PlanAsync(request);
             span?.SetTag(TributaryTelemetry.Attributes.Chunks, plan.Chunks.Count);
@@ -27,12 +24,7 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
 
             RecordDropToStart(request, plan);
             return plan;
-        }
-        catch (Exception e) when (TributaryTelemetry.Failed(span, e))
-        {
-            throw;
-        }
-    }
+        });
 
     /// <summary>
     /// Drop-to-start latency, one value per new input: from its Last-Modified (when it landed) to now, when its run is
@@ -117,6 +109,6 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
         // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
         var engine = string.IsNullOrWhiteSpace(options.AggregationEngine) ? dataset.Aggregation.Engine : options.AggregationEngine.Trim().ToLowerInvariant();
         var packs = ChunkPacker.Pack(chunks, options.PackChunksBelowBytes, options.MaxChunksPerPack);
-        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash, Inputs: inputs, AfterCommit: dataset.Input.AfterCommit);
+        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash, Inputs: inputs, AfterCommit: dataset.Input.AfterCommit, CommitWithRefresh: options.RunShape.CommitWithRefresh, ArchiveWithManifest: options.RunShape.ArchiveWithManifest);
     }
 }

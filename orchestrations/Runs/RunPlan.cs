@@ -8,6 +8,8 @@ namespace Tributary.Orchestrations.Runs;
 /// dataset settings the orchestrator needs (it reads no definitions itself: that is I/O).
 /// </summary>
 /// <param name="Inputs">The run's inputs with their Last-Modified, as the table commit needs them.</param>
+/// <param name="CommitWithRefresh">The host's <see cref="RunShapeOptions.CommitWithRefresh"/>, frozen for the run so replays take the same path.</param>
+/// <param name="ArchiveWithManifest">The host's <see cref="RunShapeOptions.ArchiveWithManifest"/>, frozen for the run.</param>
 /// <param name="AfterCommit">The dataset's <c>input.afterCommit</c>: what happens to the inputs once the run is committed.</param>
 public sealed record RunPlan(
     IReadOnlyList<ChunkSpec> Chunks,
@@ -18,7 +20,9 @@ public sealed record RunPlan(
     IReadOnlyList<IReadOnlyList<int>>? Packs = null,
     string? DefinitionHash = null,
     IReadOnlyList<BlobReference>? Inputs = null,
-    string AfterCommit = Datasets.InputLifecycle.Archive)
+    string AfterCommit = Datasets.InputLifecycle.Archive,
+    bool CommitWithRefresh = false,
+    bool ArchiveWithManifest = false)
 {
     /// <summary>
     /// The chunk indexes each processing activity takes: small chunks share one activity, because on this engine

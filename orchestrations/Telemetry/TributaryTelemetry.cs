@@ -97,5 +97,24 @@ public static class TributaryTelemetry
         return false;
     }
 
+    /// <summary>
+    /// Runs one step of a run inside its log scope and span (run id and dataset on both); <paramref name="work"/> gets
+    /// the span (null when nobody listens) to tag, and a failure marks the span and propagates untouched.
+    /// </summary>
+    public static async Task<T> TraceRunAsync<T>(ILogger? logger, string spanName, string runId, string dataset, Func<Activity?, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var scope = RunScope(logger, runId, dataset);
+        using var span = StartRunSpan(spanName, runId, dataset);
+        try
+        {
+            return await work(span).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Failed(span, e))
+        {
+            throw;
+        }
+    }
+
     public static TagList DatasetTag(string dataset) => new() { { Attributes.Dataset, dataset } };
 }

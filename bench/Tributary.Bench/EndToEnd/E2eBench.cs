@@ -54,6 +54,11 @@ public static class E2eBench
         var rate = read / product.WallSeconds;
         Console.WriteLine(FormattableString.Invariant(
             $"[{round}] product e2e   : {product.WallSeconds,7:F1} s  {rate,10:N0} rows/s  {files / product.WallSeconds,8:N1} files/s  {manifests.Count / product.WallSeconds,6:N2} runs/s  ({manifests.Count} runs, {failed} not succeeded, {read:N0} rows read, {manifests.Sum(m => m.Totals.RowsCurated):N0} curated)"));
+        foreach (var problem in manifests.Where(m => m.Status != RunStatus.Succeeded).Take(3))
+        {
+            Console.WriteLine($"[{round}]   {problem.RunId} {problem.Status}: {problem.Error}");
+        }
+
         if (direct is not null)
         {
             Console.WriteLine(FormattableString.Invariant($"[{round}] ratio product/direct (rows/s): {rate / (rows / direct.Seconds):P0}"));
@@ -69,9 +74,21 @@ public static class E2eBench
             $"[{round}] stages: upload {product.UploadSeconds:F1} s (drop exited at {product.DropSeconds:F1} s, saved to disk)  drop-to-start p50 {Percentile(product.DropToStartSeconds, 0.5):F2} s p95 {Percentile(product.DropToStartSeconds, 0.95):F2} s max {product.DropToStartSeconds.DefaultIfEmpty(0).Max():F2} s"));
         Console.WriteLine(FormattableString.Invariant(
             $"[{round}]         plan+process per run p50 {Percentile(process, 0.5):F2} s (sum {Sum(process):F1} s; chunks {manifests.Sum(m => m.Chunks.Count)}, chunk time sum {Sum(manifests.SelectMany(m => m.Chunks).Select(c => c.Seconds)):F1} s)  table commit+aggregate per run p50 {Percentile(commitAggregate, 0.5):F2} s (sum {Sum(commitAggregate):F1} s)  first run start -> last run done {(lastDone - firstStart).TotalSeconds:F1} s"));
+        Console.WriteLine($"[{round}]         chunks by format: {ByFormat(manifests.SelectMany(m => m.Chunks))}");
         Console.WriteLine(FormattableString.Invariant(
             $"[{round}] peak RSS: serve {product.ServePeakMb:F0} MB; {string.Join(", ", product.Helpers.Select(h => $"{h.Name} {h.PeakMb:F0} MB"))}; load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
     }
+
+    /// <summary>
+    /// Where the processing time goes, per input format: chunks, rows read, chunk seconds summed (on a busy worker a
+    /// chunk's seconds include waiting for a core) and rows per chunk-second.
+    /// </summary>
+    private static string ByFormat(IEnumerable<Tributary.Orchestrations.Processing.ChunkResult> chunks) =>
+        string.Join("; ", chunks
+            .GroupBy(c => c.Input.Name.EndsWith(".gz", StringComparison.Ordinal) ? Path.GetExtension(c.Input.Name[..^3]) + ".gz" : Path.GetExtension(c.Input.Name))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => FormattableString.Invariant(
+                $"{g.Key} {g.Count()} chunks {g.Sum(c => c.RowsRead):N0} rows {g.Sum(c => c.Seconds):F1} s ({g.Sum(c => c.RowsRead) / Math.Max(0.001, g.Sum(c => c.Seconds)):N0} rows/chunk-s, max {g.Max(c => c.Seconds):F1} s)")));
 
     private static Dictionary<string, string> ServeEnvironment(string root, E2eOptions options)
     {

@@ -27,7 +27,13 @@ public sealed record E2eOptions(
           --env    : extra settings for `tributary serve` and `drop`, e.g. --env Tributary__Engine__PartitionCount=2
           --lever  : a variant run after the baseline in every round (A B A B ...), settings as --env;
                      drop.parallel=N changes `drop --parallel`. e.g. --lever drop.parallel=1 --lever Tributary__WatchInterval=00:00:00.2
+                     runshape=off turns the run-shape levers off together (commit queue, refresh coalescing, commit+refresh
+                     in one activity); one alone: --lever Tributary__RunShape__CommitQueue=false
         """;
+
+    /// <summary>The switches of Tributary.Orchestrations.RunShapeOptions, as serve reads them from its environment.</summary>
+    public static readonly IReadOnlyList<string> RunShapeLevers =
+        ["Tributary__RunShape__CommitQueue", "Tributary__RunShape__CoalesceRefreshes", "Tributary__RunShape__CommitWithRefresh", "Tributary__RunShape__ArchiveWithManifest"];
 
     /// <summary>These options with a lever's settings on top ("K=V,K=V"; drop.parallel=N sets <see cref="DropParallel"/>).</summary>
     public E2eOptions With(string lever)
@@ -40,6 +46,15 @@ public sealed record E2eOptions(
             if (key == "drop.parallel")
             {
                 dropParallel = int.Parse(value, CultureInfo.InvariantCulture);
+            }
+            else if (key == "runshape")
+            {
+                // The run-shape levers (issue #17) together: runshape=off is the run's shape before them.
+                var on = value switch { "on" => "true", "off" => "false", _ => throw new ArgumentException($"runshape={value}: expected on or off") };
+                foreach (var name in RunShapeLevers)
+                {
+                    environment[name] = on;
+                }
             }
             else
             {

@@ -22,6 +22,12 @@ public sealed record DeltaCommitOptions
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// A snapshot of this table the writer already holds (from its last commit): the commit reads only the commit files
+    /// after it instead of the log from its last checkpoint. Null reads the latest snapshot.
+    /// </summary>
+    public DeltaSnapshot? Known { get; init; }
+
     /// <summary>Told of a checkpoint that failed (the commit itself stands); hook logging here.</summary>
     public Action<long, Exception>? OnCheckpointFailed { get; init; }
 }

@@ -9,6 +9,9 @@ public sealed record DeltaCommitResult(long Version, bool AlreadyCommitted, int 
     /// <summary>The plan said there was nothing to do; <see cref="Version"/> is the table's current version (-1 when none).</summary>
     public bool NothingToDo { get; init; }
 
+    /// <summary>The newest snapshot the committer read: the one the commit was planned on (null for an empty table).</summary>
+    public DeltaSnapshot? Snapshot { get; init; }
+
     /// <summary>A checkpoint of <see cref="Version"/> was written after the commit.</summary>
     public bool CheckpointWritten { get; init; }
 }

@@ -15,7 +15,9 @@ public static class DeltaCommitter
     {
         ArgumentException.ThrowIfNullOrEmpty(appId);
         options ??= DeltaCommitOptions.Default;
-        var snapshot = await DeltaLog.ReadSnapshotAsync(store, cancellationToken: cancellationToken);
+        var snapshot = options.Known is { } known
+            ? await DeltaLog.UpdateAsync(store, known, cancellationToken: cancellationToken)
+            : await DeltaLog.ReadSnapshotAsync(store, cancellationToken: cancellationToken);
         var attempts = 0;
         var conflicts = 0;
         while (true)
@@ -23,7 +25,7 @@ public static class DeltaCommitter
             cancellationToken.ThrowIfCancellationRequested();
             if (snapshot is not null && snapshot.Transactions.ContainsKey(appId))
             {
-                return new DeltaCommitResult(snapshot.CommittedIn(appId)!.Value, true, 0, 0, attempts, conflicts);
+                return new DeltaCommitResult(snapshot.CommittedIn(appId)!.Value, true, 0, 0, attempts, conflicts) { Snapshot = snapshot };
             }
 
             if (snapshot is not null && !snapshot.Protocol.CanWrite)
@@ -34,7 +36,7 @@ public static class DeltaCommitter
             var planned = plan(snapshot);
             if (planned.IsNothing)
             {
-                return new DeltaCommitResult(snapshot?.Version ?? -1, false, 0, 0, attempts, conflicts) { NothingToDo = true };
+                return new DeltaCommitResult(snapshot?.Version ?? -1, false, 0, 0, attempts, conflicts) { NothingToDo = true, Snapshot = snapshot };
             }
 
             var version = (snapshot?.Version ?? -1) + 1;
@@ -44,7 +46,7 @@ public static class DeltaCommitter
             if (await store.CreateIfAbsentAsync(DeltaPaths.Commit(version), DeltaLogFile.Write(actions), cancellationToken))
             {
                 var result = new DeltaCommitResult(version, false, planned.Adds.Count, planned.Removes.Count, attempts, conflicts);
-                return result with { CheckpointWritten = await TryCheckpointAsync(store, snapshot, actions, version, options, cancellationToken) };
+                return result with { CheckpointWritten = await TryCheckpointAsync(store, snapshot, actions, version, options, cancellationToken), Snapshot = snapshot };
             }
 
             conflicts++;

@@ -10,7 +10,7 @@ public sealed class RefreshAggregateActivityTests
     public async Task Without_a_curated_commit_there_is_nothing_to_refresh_and_the_run_goes_on()
     {
         var options = new PipelineOptions { WorkDirectory = Path.Combine(Path.GetTempPath(), "tributary-activity-test") };
-        var activity = new RefreshAggregateActivity(null!, new AggregateRefresher(new TableFileCache(options), options));
+        var activity = new RefreshAggregateActivity(new LocalAggregateRefresh(null!, new AggregateRefresher(new TableFileCache(options), options), options, new NewestTableVersions()));
 
         var outcome = await activity.RunAsync(null!, new AggregationRequest("taxi-run", "taxi", [], "hash", CuratedVersion: null));
 

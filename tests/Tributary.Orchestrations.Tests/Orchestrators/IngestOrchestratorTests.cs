@@ -90,6 +90,59 @@ public sealed class IngestOrchestratorTests
     }
 
     [Fact]
+    public async Task With_commit_and_refresh_together_one_activity_commits_the_table_then_refreshes_and_the_manifest_stays_last()
+    {
+        var activities = new RecordingActivities(chunks: 3, commitWithRefresh: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(["plan", "chunk", "chunk", "chunk", "table+aggregate", "commit"], activities.Calls);
+        Assert.Equal(Enumerable.Range(0, 3), Assert.Single(activities.TableCommits).Parts.Select(p => p.ChunkIndex));
+        Assert.Equal(["curated/p0", "curated/p1", "curated/p2"], activities.AggregatedParts);
+        Assert.Equal(new TableVersion(7, 3, 0), manifest.Table);
+        Assert.Equal(AggregationState.Succeeded, manifest.Aggregation!.State);
+        Assert.NotNull(manifest.Timings.AggregatedAt);
+    }
+
+    [Fact]
+    public async Task With_archive_with_manifest_one_activity_writes_the_manifest_and_moves_the_inputs_last()
+    {
+        var activities = new RecordingActivities(chunks: 2, commitWithRefresh: true, archiveWithManifest: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(["plan", "chunk", "chunk", "table+aggregate", "commit+archive"], activities.Calls);
+        var committed = Assert.Single(activities.Committed);
+        Assert.Equal(InputLifecycle.Archive, Assert.Single(committed.InputsAfterCommit!).Action);
+    }
+
+    [Fact]
+    public async Task When_the_combined_step_fails_the_separate_steps_run_and_the_manifest_names_the_failed_one()
+    {
+        var activities = new RecordingActivities(chunks: 2, tableFails: true, commitWithRefresh: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Failed, manifest.Status);
+        Assert.Contains("committing the run to the curated table of 'taxi' failed", manifest.Error);
+        Assert.Contains("table", activities.Calls);
+        Assert.DoesNotContain("aggregate", activities.Calls);
+        Assert.Null(manifest.Table);
+        Assert.Equal("commit", activities.Calls[^1]);
+    }
+
+    [Fact]
+    public async Task Runs_aggregated_by_another_engine_than_local_DuckDB_never_take_the_combined_step()
+    {
+        var activities = new RecordingActivities(chunks: 1, commitWithRefresh: true, engine: "none");
+        var manifest = await RunAsync(activities);
+
+        Assert.DoesNotContain("table+aggregate", activities.Calls);
+        Assert.Contains("table", activities.Calls);
+        Assert.Equal(RunStatus.Failed, manifest.Status);
+        Assert.Contains("unknown aggregation engine 'none'", manifest.Error);
+    }
+
+    [Fact]
     public async Task A_quarantined_file_is_listed_and_left_out_of_the_aggregation()
     {
         var activities = new RecordingActivities(chunks: 3, quarantinedChunk: 2);
@@ -117,7 +170,8 @@ public sealed class IngestOrchestratorTests
     }
 
     private sealed class RecordingActivities(
-        int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null, bool tableFails = false)
+        int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null, bool tableFails = false,
+        bool commitWithRefresh = false, string engine = "duckdb", bool archiveWithManifest = false)
     {
         private readonly ConcurrentQueue<string> calls = new();
         private int inFlight;
@@ -136,7 +190,7 @@ public sealed class IngestOrchestratorTests
             {
                 calls.Enqueue("plan");
                 var specs = Enumerable.Range(0, chunks).Select(i => new ChunkSpec(request.RunId, request.Dataset, i, Input, DataFormat.Csv)).ToList();
-                return new RunPlan(specs, [], "duckdb", tolerance, Packs: packs);
+                return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh, ArchiveWithManifest: archiveWithManifest);
             });
             registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), (_, pack) =>
             {
@@ -176,6 +230,26 @@ public sealed class IngestOrchestratorTests
 
                 TableCommits.Add(request);
                 return new TableCommit(7, request.Parts.Count, 0, false, 0, 1, []);
+            });
+            registry.AddActivityFunc<CommitAndRefreshRequest, CommittedAndRefreshed>(nameof(CommitAndRefreshActivity), (_, request) =>
+            {
+                calls.Enqueue("table+aggregate");
+                if (tableFails)
+                {
+                    throw new TableSchemaException("taxi", ["fare"], ["column 'fare' is missing"]);
+                }
+
+                TableCommits.Add(request.Table);
+                AggregatedParts = [.. request.CuratedParts];
+                AggregatedVersion = 7;
+                return new CommittedAndRefreshed(
+                    new TableCommit(7, request.Table.Parts.Count, 0, false, 0, 1, []), new AggregationOutcome("duckdb", null, null, 3, ["results/a"], AggregationState.Succeeded));
+            });
+            registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunAndArchiveActivity), (_, manifest) =>
+            {
+                calls.Enqueue("commit+archive");
+                Committed.Add(manifest);
+                return "results/m";
             });
             registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
             {

@@ -17,7 +17,7 @@ public sealed class DeltaCommitterTests
         var planned = false;
         var replay = await DeltaCommitter.CommitAsync(store, "run-b", s => { planned = true; return new DeltaCommitPlan([DeltaTestTables.Add("b.parquet")], []); }, DeltaCommitOptions.Default, CancellationToken.None);
 
-        Assert.Equal(new DeltaCommitResult(1, true, 0, 0, 0, 0), replay);
+        Assert.Equal(new DeltaCommitResult(1, true, 0, 0, 0, 0), replay with { Snapshot = null });
         Assert.False(first.AlreadyCommitted);
         Assert.False(planned);
         Assert.Equal(2, (await DeltaLog.ReadSnapshotAsync(store))!.Version);
