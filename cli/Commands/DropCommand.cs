@@ -3,6 +3,8 @@ using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Tributary.Cli.Runtime;
+using Tributary.Orchestrations;
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Storage;
 
@@ -57,6 +59,7 @@ public static class DropCommand
                 [DropMetadata.DropKey] = dropId,
                 [DropMetadata.FilesKey] = files.Count.ToString(CultureInfo.InvariantCulture),
             };
+            var maxFilesPerRun = MaxFilesPerRun(cli, name);
             var uploaded = new AzuriteDurability.UploadedBlob[files.Count];
             var versions = new BlobReference[files.Count];
             // Each upload waits on a round trip far longer than it computes: several in flight fill the link (1 was 16 files/s on Azurite).
@@ -69,7 +72,8 @@ public static class DropCommand
                     var response = await container.GetBlobClient(blobName).UploadAsync(files[i].FullName, new BlobUploadOptions { Metadata = metadata }, token);
                     uploaded[i] = new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, blobName, response.Value.ETag.ToString());
                     versions[i] = new BlobReference(BlobContainers.Incoming, blobName, response.Value.ETag.ToString().Trim('"'), files[i].Length);
-                    var line = $"{BlobContainers.Incoming}/{blobName}\t{RunIds.ForBlob(name, blobName, response.Value.ETag.ToString())}";
+                    var runId = dropId is null ? RunIds.ForBlob(name, blobName, response.Value.ETag.ToString()) : RunIds.ForDrop(name, dropId, i / maxFilesPerRun);
+                    var line = $"{BlobContainers.Incoming}/{blobName}\t{runId}";
                     lock (uploaded)
                     {
                         Console.WriteLine(line);
@@ -102,6 +106,20 @@ public static class DropCommand
     }
 
     private const int DefaultParallelUploads = 16;
+
+    /// <summary>How intake will split the drop, as this folder's definition of the dataset says (serve reads the same one).</summary>
+    private static int MaxFilesPerRun(CliContext cli, string dataset)
+    {
+        var options = cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        try
+        {
+            return DropPlanner.MaxFilesPerRun(new DatasetCatalog(options.DatasetsPath).Find(dataset)?.Batch ?? options.Batch, options);
+        }
+        catch (DatasetDefinitionException)
+        {
+            return DropPlanner.MaxFilesPerRun(options.Batch, options);
+        }
+    }
 
     /// <summary>The files to upload: each file given, and the files directly in each folder given (by name, so a run is reproducible).</summary>
     private static List<FileInfo> FilesOf(IEnumerable<string> paths)

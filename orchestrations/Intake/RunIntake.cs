@@ -115,7 +115,7 @@ public sealed class RunIntake(
             .Select(f => new BlobReference(BlobContainers.Incoming, f.Name, f.ETag.Trim('"'), f.Size))
             .ToList();
         var window = WindowOf(dataset);
-        var parts = DropPlanner.Parts(files, window.MaxFiles > 0 ? window.MaxFiles : options.DropMaxFilesPerRun);
+        var parts = DropPlanner.Parts(files, DropPlanner.MaxFilesPerRun(window, options));
         var runs = new List<IntakeOutcome>();
         for (var part = 0; part < parts.Count; part++)
         {
