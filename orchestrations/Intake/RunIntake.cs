@@ -64,7 +64,7 @@ public sealed class RunIntake(
             if (queued.Decision == IntakeDecision.Queued)
             {
                 // The seal request comes due with the window, so no timer has to be running when it does.
-                await seals.ScheduleAsync(dataset, window, cancellationToken);
+                await seals.ScheduleAsync(dataset, window, input.Size, cancellationToken);
             }
 
             return queued;
