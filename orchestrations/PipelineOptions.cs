@@ -44,6 +44,15 @@ public sealed class PipelineOptions
     /// <summary>Blobs younger than this are left to their event or the watcher; older unclaimed ones are taken in by the sweep.</summary>
     public TimeSpan SweepGracePeriod { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a file carrying drop metadata waits for its drop's manifest, counted from the drop's newest upload; after
+    /// that (a drop killed midway) its files are taken in one by one, as if dropped alone.
+    /// </summary>
+    public TimeSpan DropManifestWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Files of one drop per run when the dataset's batch window sets no maxFiles.</summary>
+    public int DropMaxFilesPerRun { get; set; } = 1000;
+
     /// <summary>Batch window of datasets whose definition has no batch section; the default is one run per blob.</summary>
     public BatchWindow Batch { get; set; } = BatchWindow.None;
 

@@ -1,6 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Tributary.Cli.Runtime;
+using Tributary.Orchestrations;
+using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Storage;
 
@@ -9,7 +13,8 @@ namespace Tributary.Cli.Commands;
 /// <summary>
 /// `tributary drop PATH... --dataset NAME`: uploads local files (a folder: the files directly in it) into
 /// incoming/{dataset}/, several at a time, and returns once every upload is acknowledged (and, on the embedded storage,
-/// saved to disk).
+/// saved to disk). Several files are one drop: intake takes them in as one run (split by the dataset's batch maxFiles)
+/// as soon as the drop's manifest, written last, is there.
 /// </summary>
 public static class DropCommand
 {
@@ -18,7 +23,11 @@ public static class DropCommand
         var paths = new Argument<string[]>("paths") { Description = "Files, or folders whose files to upload.", Arity = ArgumentArity.OneOrMore };
         var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset folder to drop into.", Required = true };
         var parallel = new Option<int>("--parallel") { Description = "Uploads in flight at once.", DefaultValueFactory = _ => DefaultParallelUploads };
-        var command = new Command("drop", "Upload local files into incoming/{dataset}/.") { paths, dataset, parallel };
+        var separately = new Option<bool>("--separately")
+        {
+            Description = "Take each file in on its own (its own run, or the dataset's batch window) instead of one run for the files dropped together.",
+        };
+        var command = new Command("drop", "Upload local files into incoming/{dataset}/.") { paths, dataset, parallel, separately };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var cli = new CliContext(LogLevel.Warning, cancellationToken);
@@ -42,7 +51,17 @@ public static class DropCommand
             var container = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
             await container.CreateIfNotExistsAsync(cancellationToken: cli.Shutdown);
             var name = parse.GetValue(dataset)!;
+            // Files dropped together are one drop: each carries its id, and a manifest written after the last upload lets
+            // intake seal them into one run at once (no window to wait for). One file alone is taken in as before.
+            var dropId = files.Count > 1 && !parse.GetValue(separately) ? Guid.CreateVersion7().ToString("N") : null;
+            var metadata = dropId is null ? null : new Dictionary<string, string>
+            {
+                [DropMetadata.DropKey] = dropId,
+                [DropMetadata.FilesKey] = files.Count.ToString(CultureInfo.InvariantCulture),
+            };
+            var maxFilesPerRun = MaxFilesPerRun(cli, name);
             var uploaded = new AzuriteDurability.UploadedBlob[files.Count];
+            var versions = new BlobReference[files.Count];
             // Each upload waits on a round trip far longer than it computes: several in flight fill the link (1 was 16 files/s on Azurite).
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, files.Count),
@@ -50,14 +69,24 @@ public static class DropCommand
                 async (i, token) =>
                 {
                     var blobName = $"{name}/{files[i].Name}";
-                    var response = await container.GetBlobClient(blobName).UploadAsync(files[i].FullName, overwrite: true, token);
+                    var response = await container.GetBlobClient(blobName).UploadAsync(files[i].FullName, new BlobUploadOptions { Metadata = metadata }, token);
                     uploaded[i] = new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, blobName, response.Value.ETag.ToString());
-                    var line = $"{BlobContainers.Incoming}/{blobName}\t{RunIds.ForBlob(name, blobName, response.Value.ETag.ToString())}";
+                    versions[i] = new BlobReference(BlobContainers.Incoming, blobName, response.Value.ETag.ToString().Trim('"'), files[i].Length);
+                    var runId = dropId is null ? RunIds.ForBlob(name, blobName, response.Value.ETag.ToString()) : RunIds.ForDrop(name, dropId, i / maxFilesPerRun);
+                    var line = $"{BlobContainers.Incoming}/{blobName}\t{runId}";
                     lock (uploaded)
                     {
                         Console.WriteLine(line);
                     }
                 });
+
+            if (dropId is not null)
+            {
+                var manifestName = StorageLayout.DropManifest(name, dropId);
+                var manifest = BinaryData.FromObjectAsJson(new DropManifest(dropId, name, versions), BlobStore.Json);
+                var response = await container.GetBlobClient(manifestName).UploadAsync(manifest, overwrite: true, cli.Shutdown);
+                uploaded = [.. uploaded, new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, manifestName, response.Value.ETag.ToString())];
+            }
 
             if (storage.Embedded is { } embedded)
             {
@@ -77,6 +106,20 @@ public static class DropCommand
     }
 
     private const int DefaultParallelUploads = 16;
+
+    /// <summary>How intake will split the drop, as this folder's definition of the dataset says (serve reads the same one).</summary>
+    private static int MaxFilesPerRun(CliContext cli, string dataset)
+    {
+        var options = cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        try
+        {
+            return DropPlanner.MaxFilesPerRun(new DatasetCatalog(options.DatasetsPath).Find(dataset)?.Batch ?? options.Batch, options);
+        }
+        catch (DatasetDefinitionException)
+        {
+            return DropPlanner.MaxFilesPerRun(options.Batch, options);
+        }
+    }
 
     /// <summary>The files to upload: each file given, and the files directly in each folder given (by name, so a run is reproducible).</summary>
     private static List<FileInfo> FilesOf(IEnumerable<string> paths)

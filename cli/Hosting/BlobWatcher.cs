@@ -1,4 +1,6 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Tributary.Orchestrations;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Storage;
 
@@ -10,9 +12,11 @@ namespace Tributary.Cli.Hosting;
 /// repeats a blob; the in-memory set only saves calls. Processed inputs leave incoming (input.afterCommit = archive or
 /// delete), so a listing, and the first scan after a restart, cost what the backlog holds, not history; datasets that
 /// keep their inputs pay one claim check per kept blob after a restart, as before. The set holds only what the last
-/// listing showed, so it is bounded by incoming too.
+/// listing showed, so it is bounded by incoming too. Files of a `drop` (blob metadata names the drop) wait for the drop's
+/// manifest and go into its runs together; a drop whose manifest does not come is taken in file by file after
+/// <see cref="PipelineOptions.DropManifestWait"/>.
 /// </summary>
-public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, WatcherOptions options, ILogger<BlobWatcher> logger) : BackgroundService
+public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, WatcherOptions options, PipelineOptions pipeline, ILogger<BlobWatcher> logger) : BackgroundService
 {
     private HashSet<(string Name, string ETag)> seen = [];
 
@@ -39,23 +43,58 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
     private async Task ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
     {
         var listed = new HashSet<(string Name, string ETag)>();
-        var fresh = new List<(string Name, string ETag, long Size)>();
-        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        var fresh = new List<(string Name, string ETag, long Size, string? Drop, DateTimeOffset Modified)>();
+        var manifests = new List<(string Name, string ETag)>();
+        // Metadata comes with the listing at no extra round trip: it says which files belong to a drop.
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken))
         {
             var key = (blob.Name, blob.Properties.ETag!.Value.ToString());
             if (seen.Contains(key))
             {
                 listed.Add(key);
             }
+            else if (StorageLayout.IsDropManifest(blob.Name))
+            {
+                manifests.Add(key);
+            }
             else
             {
-                fresh.Add((key.Name, key.Item2, blob.Properties.ContentLength ?? 0));
+                fresh.Add((key.Name, key.Item2, blob.Properties.ContentLength ?? 0, DropMetadata.DropOf(blob.Metadata), blob.Properties.LastModified ?? DateTimeOffset.UtcNow));
+            }
+        }
+
+        // Drops first: their files go into the drop's runs, and need no intake of their own afterwards.
+        var sealedFiles = new HashSet<(string Name, string ETag)>();
+        foreach (var manifest in manifests)
+        {
+            var seal = await intake.SealDropAsync(manifest.Name, cancellationToken);
+            if (seal.Outcome.Decision != IntakeDecision.ClaimedElsewhere)
+            {
+                // Sealed (and deleted), or unreadable (then left for a person, and not read again every scan).
+                listed.Add(manifest);
+                sealedFiles.UnionWith(seal.Files.Select(f => (f.Name, f.ETag)));
+            }
+        }
+
+        // Files of a drop still uploading wait for its manifest (no round trip now; the next scan looks again).
+        var uploading = DropPlanner.StillUploading(
+            fresh.Where(b => b.Drop is not null).Select(b => (b.Drop!, b.Modified)), DateTimeOffset.UtcNow, pipeline.DropManifestWait);
+        var submit = new List<(string Name, string ETag, long Size)>();
+        foreach (var blob in fresh)
+        {
+            if (sealedFiles.Contains((blob.Name, blob.ETag.Trim('"'))))
+            {
+                listed.Add((blob.Name, blob.ETag));
+            }
+            else if (blob.Drop is null || !uploading.Contains(blob.Drop))
+            {
+                submit.Add((blob.Name, blob.ETag, blob.Size));
             }
         }
 
         // Each intake is a few storage round trips: a folder dropped at once is taken in several at a time (intake is
         // idempotent per version, and versions of different blobs share nothing but append-only records).
-        await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.SubmitParallelism), CancellationToken = cancellationToken }, async (blob, token) =>
+        await Parallel.ForEachAsync(submit, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.SubmitParallelism), CancellationToken = cancellationToken }, async (blob, token) =>
         {
             var outcome = await intake.SubmitBlobAsync(blob.Name, blob.ETag, blob.Size, token);
             if (outcome.Decision != IntakeDecision.ClaimedElsewhere)

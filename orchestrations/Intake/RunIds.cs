@@ -23,6 +23,9 @@ public static class RunIds
     public static string ForBatch(string dataset, IEnumerable<string> memberVersionHashes) =>
         $"{dataset}-batch-{Hash(string.Join('\n', memberVersionHashes))}";
 
+    /// <summary>One part of a drop (its files split into runs of at most N, in manifest order): re-sealing gives the same run.</summary>
+    public static string ForDrop(string dataset, string dropId, int part) => $"{dataset}-drop-{Hash($"{dropId}\n{part}")}";
+
     /// <summary>One batch of one page of a backfill: replays and retries give the same run.</summary>
     public static string ForBackfillBatch(string dataset, string backfillId, int page, int batch) =>
         $"{dataset}-bf-{Hash($"{backfillId}\n{page}\n{batch}")}";

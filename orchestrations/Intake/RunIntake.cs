@@ -20,8 +20,12 @@ public sealed class RunIntake(
     ArrivalRecords arrivals,
     DatasetCatalog catalog,
     BatchSealMessages seals,
+    BlobStore store,
     ILogger<RunIntake> logger)
 {
+    /// <summary>Version claims taken at once while a drop is sealed: each is one round trip, waiting far longer than it computes.</summary>
+    private const int DropClaimParallelism = 32;
+
     /// <summary>
     /// Takes in one blob version that arrived under incoming/{dataset}/... With the dataset's batch window off, the
     /// version gets its own run (id from <see cref="RunIds.ForBlob"/>); with it on, it waits in the window and the
@@ -46,6 +50,11 @@ public sealed class RunIntake(
 
     private async Task<IntakeOutcome> SubmitAsync(string blobName, string etag, long size, CancellationToken cancellationToken)
     {
+        if (StorageLayout.IsDropManifest(blobName))
+        {
+            return (await SealDropAsync(blobName, cancellationToken)).Outcome;
+        }
+
         var dataset = StorageLayout.DatasetOf(blobName) ?? RunIds.UnassignedDataset;
         var input = new BlobReference(BlobContainers.Incoming, blobName, etag.Trim('"'), size);
         var window = WindowOf(dataset);
@@ -55,7 +64,7 @@ public sealed class RunIntake(
             if (queued.Decision == IntakeDecision.Queued)
             {
                 // The seal request comes due with the window, so no timer has to be running when it does.
-                await seals.ScheduleAsync(dataset, window, cancellationToken);
+                await seals.ScheduleAsync(dataset, window, input.Size, cancellationToken);
             }
 
             return queued;
@@ -70,6 +79,70 @@ public sealed class RunIntake(
         }
 
         return await StartAsync(new IngestRequest(runId, dataset, [input], MaxChunksInFlight: options.MaxChunksInFlight), cancellationToken);
+    }
+
+    /// <summary>
+    /// Seals a drop (its manifest at incoming/<paramref name="manifestName"/>) into runs of at most the dataset's batch
+    /// maxFiles (else <see cref="PipelineOptions.DropMaxFilesPerRun"/>), at once: no window. Each file's version is
+    /// taken for its part's run through <see cref="VersionClaims"/>, so a version some other path took first (its own
+    /// run, a sealed window) stays there and is left out here. The manifest is deleted once every part is started;
+    /// until then any path that sees it (watcher, event, sweep) seals again, with the same run ids.
+    /// </summary>
+    public async Task<DropSeal> SealDropAsync(string manifestName, CancellationToken cancellationToken = default)
+    {
+        var dataset = StorageLayout.DatasetOfDropManifest(manifestName) ?? RunIds.UnassignedDataset;
+        DropManifest? manifest;
+        try
+        {
+            manifest = await store.ReadJsonAsync<DropManifest>(BlobContainers.Incoming, manifestName, cancellationToken);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            // Left in place for a person to look at; its files are taken in one by one once the wait for it is over.
+            logger.LogWarning(ex, "Drop manifest {Manifest} is not readable; its files are taken in one by one", manifestName);
+            return new DropSeal(new IntakeOutcome(string.Empty, IntakeDecision.AlreadyStarted), [], []);
+        }
+
+        if (manifest is null)
+        {
+            // Sealed and deleted by another path a moment ago.
+            return new DropSeal(new IntakeOutcome(string.Empty, IntakeDecision.AlreadyStarted), [], []);
+        }
+
+        // Only the dataset's own folder: a manifest cannot pull another dataset's (or another container's) blobs in.
+        var files = manifest.Files
+            .Where(f => StorageLayout.DatasetOf(f.Name) == dataset)
+            .Select(f => new BlobReference(BlobContainers.Incoming, f.Name, f.ETag.Trim('"'), f.Size))
+            .ToList();
+        var window = WindowOf(dataset);
+        var parts = DropPlanner.Parts(files, DropPlanner.MaxFilesPerRun(window, options));
+        var runs = new List<IntakeOutcome>();
+        for (var part = 0; part < parts.Count; part++)
+        {
+            var runId = RunIds.ForDrop(dataset, manifest.DropId, part);
+            var members = parts[part];
+            var owned = new bool[members.Count];
+            await Parallel.ForAsync(0, members.Count, new ParallelOptions { MaxDegreeOfParallelism = DropClaimParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+                owned[i] = await versions.TryTakeAsync(dataset, members[i], runId, force: false, ct));
+            var inputs = members.Where((_, i) => owned[i]).ToList();
+            if (inputs.Count == 0)
+            {
+                continue;
+            }
+
+            var outcome = await StartAsync(new IngestRequest(runId, dataset, inputs, MaxChunksInFlight: options.MaxChunksInFlight), cancellationToken);
+            runs.Add(outcome);
+            if (outcome.Decision == IntakeDecision.ClaimedElsewhere)
+            {
+                // Another intake is starting this part right now: the manifest stays, and the next look finishes the drop.
+                return new DropSeal(outcome, runs, files);
+            }
+        }
+
+        await store.DeleteIfExistsAsync(BlobContainers.Incoming, manifestName, cancellationToken);
+        logger.LogInformation("Drop {DropId} of {Dataset}: {Files} file(s) sealed into {Runs} run(s)", manifest.DropId, dataset, files.Count, runs.Count);
+        var first = runs.FirstOrDefault(r => r.Decision == IntakeDecision.Started) ?? runs.FirstOrDefault() ?? new IntakeOutcome(string.Empty, IntakeDecision.AlreadyStarted);
+        return new DropSeal(first, runs, files);
     }
 
     /// <summary>The batch window of a dataset: its definition's, else the pipeline default; none for unknown or invalid datasets.</summary>

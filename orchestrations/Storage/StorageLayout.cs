@@ -119,6 +119,20 @@ public static class StorageLayout
         return at > 0 && at < archivedName.Length - 1 ? (archivedName[..at], archivedName[(at + 1)..]) : null;
     }
 
+    /// <summary>
+    /// Drop manifests, in <see cref="BlobContainers.Incoming"/> under a reserved folder that is no dataset (dataset names
+    /// never start with <c>_</c>): <c>_drops/{dataset}/{dropId}.json</c>, written by <c>drop</c> after its last upload.
+    /// </summary>
+    public const string DropManifestsFolder = "_drops/";
+
+    public static string DropManifest(string dataset, string dropId) => $"{DropManifestsFolder}{dataset}/{dropId}.json";
+
+    public static bool IsDropManifest(string incomingBlobName) => incomingBlobName.StartsWith(DropManifestsFolder, StringComparison.Ordinal);
+
+    /// <summary>The dataset a drop manifest's name gives (<c>_drops/{dataset}/…</c>), or null for any other name.</summary>
+    public static string? DatasetOfDropManifest(string incomingBlobName) =>
+        IsDropManifest(incomingBlobName) ? DatasetOf(incomingBlobName[DropManifestsFolder.Length..]) : null;
+
     /// <summary>The dataset is the first folder of an incoming blob name: <c>{dataset}/...</c>.</summary>
     public static string? DatasetOf(string incomingBlobName)
     {

@@ -108,7 +108,7 @@ public static class E2eBench
     }
 
     private static string Describe(E2eOptions options) =>
-        $"drop --parallel {options.DropParallel}, batch window {options.BatchMaxFiles} files / {options.BatchMaxSeconds.ToString(CultureInfo.InvariantCulture)} s{string.Concat(options.Environment.Select(e => $", {e.Key}={e.Value}"))}";
+        $"drop --parallel {options.DropParallel}{(options.DropSeparately ? " --separately" : string.Empty)}, batch window {options.BatchMaxFiles} files / {options.BatchMaxSeconds.ToString(CultureInfo.InvariantCulture)} s{string.Concat(options.Environment.Select(e => $", {e.Key}={e.Value}"))}";
 
     private static double Percentile(IReadOnlyList<double> sorted, double p)
     {

@@ -14,19 +14,21 @@ public sealed record E2eOptions(
     int BatchMaxFiles,
     double BatchMaxSeconds,
     int DropParallel,
+    bool DropSeparately,
     bool SkipDirect,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string> Levers)
 {
     public const string Usage = """
         usage: e2e [--mode mix|small|per-file] [--files N] [--rows N] [--repeat N] [--batch-files N] [--batch-seconds S]
-                   [--drop-parallel N] [--no-direct] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
+                   [--drop-parallel N] [--drop-separately] [--no-direct] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
           mix      : --rows total rows (default 300,000; the issue's size is 3,000,000) over --files parts (default 24)
           small    : --files files of ~10 KB (default 1,000; the issue's size is 10,000), batch window of --batch-files (default 500)
           per-file : --files files of ~10 KB (default 100), one run each
           --env    : extra settings for `tributary serve` and `drop`, e.g. --env Tributary__Engine__PartitionCount=2
           --lever  : a variant run after the baseline in every round (A B A B ...), settings as --env;
-                     drop.parallel=N changes `drop --parallel`. e.g. --lever drop.parallel=1 --lever Tributary__WatchInterval=00:00:00.2
+                     drop.parallel=N changes `drop --parallel`; drop.separately=true adds `drop --separately` (each file
+                     taken in on its own: the behaviour before drops were one run). e.g. --lever drop.parallel=1 --lever Tributary__WatchInterval=00:00:00.2
                      runshape=off turns the run-shape levers off together (commit queue, refresh coalescing, commit+refresh
                      in one activity); one alone: --lever Tributary__RunShape__CommitQueue=false
         """;
@@ -40,6 +42,7 @@ public sealed record E2eOptions(
     {
         var environment = new Dictionary<string, string>(Environment);
         var dropParallel = DropParallel;
+        var dropSeparately = DropSeparately;
         foreach (var setting in lever.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var (key, value) = setting.Split('=', 2) is [var k, var v] ? (k, v) : throw new ArgumentException($"lever setting '{setting}' is not KEY=VALUE");
@@ -56,13 +59,17 @@ public sealed record E2eOptions(
                     environment[name] = on;
                 }
             }
+            else if (key == "drop.separately")
+            {
+                dropSeparately = bool.Parse(value);
+            }
             else
             {
                 environment[key] = value;
             }
         }
 
-        return this with { Environment = environment, DropParallel = dropParallel };
+        return this with { Environment = environment, DropParallel = dropParallel, DropSeparately = dropSeparately };
     }
 
     public static E2eOptions Parse(string[] args)
@@ -104,6 +111,7 @@ public sealed record E2eOptions(
             Value("--batch-files") is { } bf ? int.Parse(bf, CultureInfo.InvariantCulture) : batchFiles,
             Value("--batch-seconds") is { } bs ? double.Parse(bs, CultureInfo.InvariantCulture) : batchSeconds,
             Value("--drop-parallel") is { } dp ? int.Parse(dp, CultureInfo.InvariantCulture) : 16,
+            args.Contains("--drop-separately"),
             args.Contains("--no-direct"),
             environment,
             levers);

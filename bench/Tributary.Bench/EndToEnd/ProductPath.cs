@@ -36,7 +36,8 @@ public static class ProductPath
         var uploadedAt = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         var dropStart = DateTime.UtcNow;
-        using var drop = Process.Start(ServeChild.Command(tributary, childEnvironment, work, ["drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        string[] dropArgs = ["drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options.DropSeparately ? ["--separately"] : Array.Empty<string>()];
+        using var drop = Process.Start(ServeChild.Command(tributary, childEnvironment, work, dropArgs))!;
         drop.OutputDataReceived += (_, e) =>
         {
             if (e.Data?.Split('\t') is [var blob, _])

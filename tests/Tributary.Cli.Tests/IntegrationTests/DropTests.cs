@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Tributary.Cli.Tests.Fixtures;
+using Tributary.Orchestrations.Intake;
+using Tributary.Orchestrations.Samples;
+using Tributary.Orchestrations.Storage;
+
+namespace Tributary.Cli.Tests.IntegrationTests;
+
+/// <summary>
+/// `drop` of several files as a user runs it (serve and drop in separate processes): one drop is one run, the table
+/// holds what an oracle over the raw files says whichever way the files were dropped, and a drop whose manifest never
+/// comes still gets every file processed once.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class DropTests : IDisposable
+{
+    private readonly CliHome home = new();
+
+    [Fact]
+    public async Task Files_dropped_together_are_one_run_and_the_table_holds_the_same_rows_as_files_dropped_separately()
+    {
+        var together = Folder("together", 4, firstSeed: 1);
+        var separately = Folder("separately", 3, firstSeed: 11);
+        using var serve = await ServeProcess.StartAsync(home.Environment());
+
+        var one = await DropAsync(together);
+        var three = await DropAsync(separately, "--separately");
+
+        Assert.Single(one.Distinct());
+        Assert.Equal(3, three.Distinct().Count());
+        Assert.Equal(4, await WaitForSucceededAsync([.. one.Distinct(), .. three], serve));
+        await AssertTableEqualsOracleAsync([.. Directory.GetFiles(together), .. Directory.GetFiles(separately)]);
+    }
+
+    [Fact]
+    public async Task Files_of_a_drop_whose_manifest_never_comes_are_each_taken_in_once_after_the_wait()
+    {
+        var folder = Folder("killed", 3, firstSeed: 21);
+        using var serve = await ServeProcess.StartAsync(home.Environment(new Dictionary<string, string> { ["Tributary__DropManifestWait"] = "00:00:02" }));
+
+        // A drop killed after its uploads, before its manifest: the files carry the drop's metadata, no manifest follows.
+        var container = new BlobServiceClient(await ConnectionStringAsync()).GetBlobContainerClient(BlobContainers.Incoming);
+        var runs = new List<string>();
+        foreach (var file in Directory.GetFiles(folder))
+        {
+            var name = $"taxi/{Path.GetFileName(file)}";
+            var uploaded = await container.GetBlobClient(name).UploadAsync(file, new BlobUploadOptions
+            {
+                Metadata = new Dictionary<string, string> { [DropMetadata.DropKey] = "killed-midway", [DropMetadata.FilesKey] = "5" },
+            });
+            runs.Add(RunIds.ForBlob("taxi", name, uploaded.Value.ETag.ToString()));
+        }
+
+        // Each file in its own run, and no other run (the drop never became one).
+        Assert.Equal(3, await WaitForSucceededAsync(runs, serve));
+        await AssertTableEqualsOracleAsync(Directory.GetFiles(folder));
+    }
+
+    public void Dispose() => home.Dispose();
+
+    /// <summary>Waits until every one of <paramref name="runIds"/> has succeeded; returns how many runs there are in all.</summary>
+    private async Task<int> WaitForSucceededAsync(IReadOnlyCollection<string> runIds, ServeProcess serve)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            var runs = await home.RunAsync("runs", "--json");
+            Assert.True(runs.ExitCode == 0, runs.ToString());
+            using var document = JsonDocument.Parse(runs.Stdout);
+            var all = document.RootElement.GetProperty("runs").EnumerateArray().ToList();
+            var succeeded = all.Where(r => r.GetProperty("status").GetString() == "Succeeded").Select(r => r.GetProperty("runId").GetString()).ToHashSet();
+            if (runIds.All(succeeded.Contains))
+            {
+                return all.Count;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"runs {string.Join(", ", runIds)} not all succeeded: {runs.Stdout}{Environment.NewLine}{serve.Output}");
+            await Task.Delay(1000);
+        }
+    }
+
+    private string Folder(string name, int files, int firstSeed)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(home.Work, name)).FullName;
+        for (var i = 0; i < files; i++)
+        {
+            var seed = firstSeed + i;
+            SampleDataSet.WriteFile(Path.Combine(folder, $"{name}-{i}.csv"), "csv", rows: 50, seed: seed, firstTripId: (seed * 1_000L) + 1);
+        }
+
+        return folder;
+    }
+
+    /// <summary>The run id drop printed for each file.</summary>
+    private async Task<List<string>> DropAsync(string folder, params string[] options)
+    {
+        var drop = await home.RunAsync(["drop", folder, "--dataset", "taxi", .. options]);
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        return [.. drop.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[1])];
+    }
+
+    private async Task<string> ConnectionStringAsync()
+    {
+        var status = await home.RunAsync("storage", "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        using var document = JsonDocument.Parse(status.Stdout);
+        return document.RootElement.GetProperty("connectionString").GetString()!;
+    }
+
+    /// <summary>Rows and the sum of their trip ids in the curated table, against DuckDB over the raw files.</summary>
+    private async Task AssertTableEqualsOracleAsync(IReadOnlyList<string> files)
+    {
+        var query = await home.RunAsync("query", "taxi", "SELECT count(*) AS n, sum(CAST(trip_id AS BIGINT)) AS s, count(DISTINCT trip_id) AS d FROM curated", "--json");
+        Assert.True(query.ExitCode == 0, query.ToString());
+        using var document = JsonDocument.Parse(query.Stdout);
+        var row = document.RootElement[0];
+        var rows = files.Sum(TaxiOracle.ValidRows);
+        Assert.Equal(rows, row.GetProperty("n").GetInt64());
+        Assert.Equal(rows, row.GetProperty("d").GetInt64());
+        Assert.Equal(files.Sum(TaxiOracle.ValidIdSum), long.Parse(row.GetProperty("s").ToString(), CultureInfo.InvariantCulture));
+    }
+}
