@@ -1,3 +1,4 @@
+using Tributary.Testing.Processes;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -24,7 +25,7 @@ public sealed class DropTests : IDisposable
     {
         var together = Folder("together", 4, firstSeed: 1);
         var separately = Folder("separately", 3, firstSeed: 11);
-        using var serve = await ServeProcess.StartAsync(home.Environment());
+        using var serve = await ServeChild.StartAsync(home.Environment());
 
         var one = await DropAsync(together);
         var three = await DropAsync(separately, "--separately");
@@ -39,7 +40,7 @@ public sealed class DropTests : IDisposable
     public async Task Files_of_a_drop_whose_manifest_never_comes_are_each_taken_in_once_after_the_wait()
     {
         var folder = Folder("killed", 3, firstSeed: 21);
-        using var serve = await ServeProcess.StartAsync(home.Environment(new Dictionary<string, string> { ["Tributary__DropManifestWait"] = "00:00:02" }));
+        using var serve = await ServeChild.StartAsync(home.Environment(new Dictionary<string, string> { ["Tributary__DropManifestWait"] = "00:00:02" }));
 
         // A drop killed after its uploads, before its manifest: the files carry the drop's metadata, no manifest follows.
         var container = new BlobServiceClient(await ConnectionStringAsync()).GetBlobContainerClient(BlobContainers.Incoming);
@@ -62,7 +63,7 @@ public sealed class DropTests : IDisposable
     public void Dispose() => home.Dispose();
 
     /// <summary>Waits until every one of <paramref name="runIds"/> has succeeded; returns how many runs there are in all.</summary>
-    private async Task<int> WaitForSucceededAsync(IReadOnlyCollection<string> runIds, ServeProcess serve)
+    private async Task<int> WaitForSucceededAsync(IReadOnlyCollection<string> runIds, ServeChild serve)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
