@@ -35,6 +35,11 @@ internal static class FaultTrials
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (Option(args, "--outage", 0) is > 0 and var outage)
+        {
+            return await OutageTrials.RunAsync(args, TimeSpan.FromSeconds(outage));
+        }
+
         var trials = Option(args, "--trials", 50);
         var seed = Option(args, "--seed", 1);
         var rows = Option(args, "--rows", 20_000);
@@ -134,7 +139,7 @@ internal static class FaultTrials
         }
     }
 
-    private static async Task<(string RunId, string File)> DropAsync(BlobContainerClient incoming, string work, int trial, int rows)
+    internal static async Task<(string RunId, string File)> DropAsync(BlobContainerClient incoming, string work, int trial, int rows)
     {
         var file = Path.Combine(work, $"trial-{trial + 2:D3}.csv");
         SampleDataSet.WriteFile(file, "csv", rows, seed: 1000 + trial, firstTripId: (trial + 3) * 10_000_000L);
@@ -144,7 +149,7 @@ internal static class FaultTrials
     }
 
     /// <summary>Where the run is at the kill: no instance yet (intake), else its orchestrator's phase, or done.</summary>
-    private static async Task<string> StepAsync(DurableTaskClient client, string runId)
+    internal static async Task<string> StepAsync(DurableTaskClient client, string runId)
     {
         var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true);
         if (instance is null)
@@ -171,7 +176,7 @@ internal static class FaultTrials
         return name == "planning" ? "planning/processing" : name;
     }
 
-    private static async Task<RunStatus?> WaitSucceededAsync(DurableTaskClient client, string runId, TimeSpan timeout)
+    internal static async Task<RunStatus?> WaitSucceededAsync(DurableTaskClient client, string runId, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
@@ -194,7 +199,7 @@ internal static class FaultTrials
     internal static (long Rows, long IdSum) Add((long Rows, long IdSum) sum, string file) =>
         (sum.Rows + TaxiOracle.ValidRows(file), sum.IdSum + TaxiOracle.ValidIdSum(file));
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var at = Array.IndexOf(args, name);
         return at > 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
@@ -256,6 +261,8 @@ internal static class FaultTrials
                 }
             }
         }
+
+        public bool HasExited => process.HasExited;
 
         public void KillHard()
         {

@@ -30,14 +30,23 @@ public sealed class ServeProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
-    public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    public int Id => process.Id;
+
+    /// <param name="launcher">A command that execs the rest of its arguments (`dotnet tributary.dll serve`), e.g. unshare
+    /// to give serve its own mounts; it must exec, so that the process id stays serve's.</param>
+    public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(launcher?[0] ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in launcher?.Skip(1).Append("dotnet") ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tributary.dll"));
         start.ArgumentList.Add("serve");
         foreach (var (key, value) in environment)
