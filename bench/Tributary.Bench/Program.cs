@@ -35,7 +35,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
-        Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W]");
+        Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W] [--outage SECONDS]");
         Console.Error.WriteLine("       intake [--archived N] [--drops N] [--restarts N] [--only-archived N]");
         return 2;
 }
