@@ -264,6 +264,8 @@ internal static class FaultTrials
 
         public bool HasExited => process.HasExited;
 
+        public int Id => process.Id;
+
         public void KillHard()
         {
             Process.Start("kill", ["-9", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();

@@ -26,6 +26,8 @@ switch (args.FirstOrDefault())
         return await Tributary.Bench.EndToEnd.E2eBench.RunAsync(args, root);
     case "faults":
         return await Tributary.Bench.FaultTrials.RunAsync(args);
+    case "hostile":
+        return await Tributary.Bench.HostileBench.RunAsync(args);
     case "intake":
         return Tributary.Bench.IntakeBench.Run(args, root);
     case "convert":
@@ -36,6 +38,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
         Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W] [--outage SECONDS]");
+        Console.Error.WriteLine("       hostile [--gzip-mb N]");
         Console.Error.WriteLine("       intake [--archived N] [--drops N] [--restarts N] [--only-archived N]");
         return 2;
 }
