@@ -121,8 +121,10 @@ internal static class HostileBench
     {
         long Hwm(int id) => File.ReadLines($"/proc/{id}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).FirstOrDefault();
-        var children = Directory.EnumerateFiles($"/proc/{pid}/task", "children", SearchOption.AllDirectories)
-            .SelectMany(f => File.ReadAllText(f).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(c => int.Parse(c, CultureInfo.InvariantCulture));
+        // /proc/{pid}/task/{tid}/children per thread (not a recursive search: task/{tid}/root is the whole filesystem).
+        var children = Directory.GetDirectories($"/proc/{pid}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(c => int.Parse(c, CultureInfo.InvariantCulture));
         return Hwm(pid) + children.Sum(c => PeakKb(c));
     }
 
