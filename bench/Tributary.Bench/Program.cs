@@ -28,6 +28,8 @@ switch (args.FirstOrDefault())
         return await Tributary.Bench.FaultTrials.RunAsync(args);
     case "engine":
         return await Tributary.Bench.EngineCeiling.RunAsync(args, root);
+    case "hostile":
+        return await Tributary.Bench.HostileBench.RunAsync(args);
     case "intake":
         return Tributary.Bench.IntakeBench.Run(args, root);
     case "convert":
@@ -38,7 +40,8 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
         Console.Error.WriteLine("       engine [--runs N] [--activities 6,5,4] [--repeat N]   (no-op runs: the engine's runs/s ceiling)");
-        Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W]");
+        Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W] [--outage SECONDS]");
+        Console.Error.WriteLine("       hostile [--gzip-mb N]");
         Console.Error.WriteLine("       intake [--archived N] [--drops N] [--restarts N] [--only-archived N]");
         return 2;
 }

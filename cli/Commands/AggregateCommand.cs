@@ -14,7 +14,7 @@ public static class AggregateCommand
 {
     public static Command Create()
     {
-        var dataset = new Argument<string>("dataset") { Description = "The dataset." };
+        var dataset = new Argument<string>("dataset") { Description = "The dataset." }.RefusingUnsafeNames();
         var full = new Option<bool>("--full") { Description = "Recompute every group (the only mode by hand; runs refresh the affected groups).", Required = true };
         var command = new Command("aggregate", "Recompute a dataset's aggregate table over its current curated table.") { dataset, full };
         command.SetAction(async (parse, cancellationToken) =>

@@ -16,7 +16,7 @@ public static class BackfillCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset to backfill.", Required = true };
+        var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset to backfill.", Required = true }.RefusingUnsafeNames();
         var prefix = new Option<string?>("--prefix") { Description = "Only blobs under incoming/{dataset}/{prefix}." };
         var from = new Option<DateTimeOffset?>("--from") { Description = "Only blobs last modified at or after this time." };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Only blobs last modified before this time." };

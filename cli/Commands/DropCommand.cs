@@ -21,7 +21,7 @@ public static class DropCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Files, or folders whose files to upload.", Arity = ArgumentArity.OneOrMore };
-        var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset folder to drop into.", Required = true };
+        var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset folder to drop into.", Required = true }.RefusingUnsafeNames();
         var parallel = new Option<int>("--parallel") { Description = "Uploads in flight at once.", DefaultValueFactory = _ => DefaultParallelUploads };
         var separately = new Option<bool>("--separately")
         {

@@ -98,8 +98,14 @@ public static class GetCommand
         else
         {
             var slash = target.IndexOf('/');
-            var container = store.Service.GetBlobContainerClient(target[..slash]);
             var path = target[(slash + 1)..];
+            // The default folder is the path's last segment: a target that climbs or is absolute is refused before it names one.
+            if (UnsafeProblem(target[..slash]) is not null || (path.TrimEnd('/') is { Length: > 0 } named && UnsafeProblem(named) is not null) || target.Contains('\\'))
+            {
+                throw new GetRefusedException($"refusing '{target}': CONTAINER/PATH must not be absolute or hold '..', '.', empty segments or '\\'", 2);
+            }
+
+            var container = store.Service.GetBlobContainerClient(target[..slash]);
             if (!await container.ExistsAsync(cancellationToken))
             {
                 throw new GetRefusedException($"no container '{container.Name}'", 3);

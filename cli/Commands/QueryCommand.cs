@@ -13,7 +13,7 @@ public static class QueryCommand
 {
     public static Command Create()
     {
-        var dataset = new Argument<string>("dataset") { Description = "The dataset." };
+        var dataset = new Argument<string>("dataset") { Description = "The dataset." }.RefusingUnsafeNames();
         var sql = new Argument<string>("sql") { Description = "DuckDB SQL over the views curated and aggregate." };
         var version = new Option<long?>("--version") { Description = "Curated table version to read (time travel); the aggregate as of that version." };
         var json = new Option<bool>("--json") { Description = "One JSON document: an array of objects." };

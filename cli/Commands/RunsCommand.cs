@@ -16,7 +16,7 @@ public static class RunsCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string?>("--dataset") { Description = "Only runs of this dataset." };
+        var dataset = new Option<string?>("--dataset") { Description = "Only runs of this dataset." }.RefusingUnsafeNames();
         var status = new Option<string?>("--status") { Description = $"Only runs with this status ({string.Join(", ", RunsApi.Statuses)})." };
         status.AcceptOnlyFromAmong([.. RunsApi.Statuses.Select(s => s.ToString()), .. RunsApi.Statuses.Select(s => s.ToString().ToLowerInvariant())]);
         var kind = new Option<string?>("--kind") { Description = "Only ingest runs or only backfills." };

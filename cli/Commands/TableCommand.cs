@@ -15,7 +15,7 @@ public static class TableCommand
 {
     public static Command Create()
     {
-        var dataset = new Argument<string>("dataset") { Description = "The dataset whose curated table to show." };
+        var dataset = new Argument<string>("dataset") { Description = "The dataset whose curated table to show." }.RefusingUnsafeNames();
         var json = new Option<bool>("--json") { Description = "Print the history as JSON." };
         var limit = new Option<int?>("--limit") { Description = "Only the newest N commits." };
         var command = new Command("table", "Print the history of a dataset's curated Delta table: version, time, operation, run, files added/removed, rows.") { dataset, json, limit };

@@ -16,7 +16,7 @@ public static class VacuumCommand
 {
     public static Command Create()
     {
-        var dataset = new Argument<string>("dataset") { Description = "The dataset whose curated table to vacuum." };
+        var dataset = new Argument<string>("dataset") { Description = "The dataset whose curated table to vacuum." }.RefusingUnsafeNames();
         var retain = new Option<string>("--retain") { Description = "Keep files younger than this: 168h, 7d, 30m (default 168h).", DefaultValueFactory = _ => "168h" };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be deleted, delete nothing." };
         var command = new Command("vacuum", "Delete old removed files and never-committed parts of a dataset's curated table.") { dataset, retain, dryRun };

@@ -72,9 +72,9 @@ public static partial class DatasetDefinitionLoader
     /// <summary>Every problem of a parsed definition, each as "path: what is wrong".</summary>
     public static IEnumerable<string> Validate(DatasetDefinition definition)
     {
-        if (!DatasetNamePattern().IsMatch(definition.Name))
+        if (DatasetNames.Problem(definition.Name) is { } badName)
         {
-            yield return $"name: '{definition.Name}' must be 1-63 lower-case letters, digits, '-' or '_', starting with a letter or digit";
+            yield return $"name: {badName}";
         }
 
         if (!DataFormats.All.Contains(definition.Input.Format))
@@ -226,7 +226,4 @@ public static partial class DatasetDefinitionLoader
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$")]
-    private static partial Regex DatasetNamePattern();
 }

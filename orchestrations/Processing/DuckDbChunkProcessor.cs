@@ -73,8 +73,9 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
                 _ => ChunkOutcome.Unreadable($"format '{chunk.Format.Name()}' is not supported"),
             };
         }
-        catch (DbException ex)
+        catch (DbException ex) when (!WorkDiskFullException.Is(ex))
         {
+            // A full work disk is not the file's fault: it propagates (see WorkDiskFullException) instead of quarantining.
             return ChunkOutcome.Unreadable($"not a readable {chunk.Format.Name()} file: {FirstLine(ex.Message)}");
         }
     }

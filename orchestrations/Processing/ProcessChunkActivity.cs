@@ -60,16 +60,21 @@ public sealed class ProcessChunkActivity(
 
         using var work = new WorkDirectory(options.WorkDirectory, $"chunk-{chunk.Index}");
         var local = work.File("input." + chunk.Format.Name());
-        var outcome = await StageAsync(chunk, local);
-        if (outcome is null)
+        ChunkOutcome outcome;
+        try
         {
-            outcome = processor.Process(
+            outcome = await StageAsync(chunk, local) ?? processor.Process(
                 LocalChunk.Of(chunk, local),
                 dataset,
                 work.File("curated.parquet"),
                 work.File("rejected.jsonl"),
                 work.Path,
                 options.DuckDbChunkMemoryLimit);
+        }
+        catch (Exception e) when (WorkDiskFullException.Is(e) && e is not WorkDiskFullException)
+        {
+            // The failure names the disk, not a temp file: the activity's retry policy, then the run's error, say what to fix.
+            throw new WorkDiskFullException(options.WorkDirectory, e);
         }
 
         if (outcome.FileProblem is not null)

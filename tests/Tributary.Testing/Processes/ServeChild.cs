@@ -81,7 +81,7 @@ public sealed class ServeChild : IDisposable
     public static ServeChild Launch(IReadOnlyDictionary<string, string> environment, ServeChildOptions? options = null)
     {
         options ??= new ServeChildOptions();
-        var start = Command(options.Tributary ?? BesideThisAssembly, environment, options.WorkingDirectory, ["serve", .. options.Arguments]);
+        var start = Command(options.Tributary ?? BesideThisAssembly, environment, options.WorkingDirectory, ["serve", .. options.Arguments], options.Launcher);
         var clock = Stopwatch.StartNew();
         return new ServeChild(Process.Start(start)!, clock);
     }
@@ -90,12 +90,17 @@ public sealed class ServeChild : IDisposable
     /// Any `tributary` command as a child (drop, storage stop...). If the parent dies, a serve started this way stops
     /// by itself instead of haunting what runs next.
     /// </summary>
-    public static ProcessStartInfo Command(string tributary, IReadOnlyDictionary<string, string> environment, string? workingDirectory, IEnumerable<string> arguments)
+    public static ProcessStartInfo Command(string tributary, IReadOnlyDictionary<string, string> environment, string? workingDirectory, IEnumerable<string> arguments, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(launcher?[0] ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
         {
             start.WorkingDirectory = workingDirectory;
+        }
+
+        foreach (var argument in launcher?.Skip(1).Append("dotnet") ?? [])
+        {
+            start.ArgumentList.Add(argument);
         }
 
         start.ArgumentList.Add(tributary);

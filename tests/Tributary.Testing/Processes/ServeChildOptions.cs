@@ -3,8 +3,10 @@ namespace Tributary.Testing.Processes;
 /// <summary>How a <see cref="ServeChild"/> is started.</summary>
 /// <param name="Tributary">tributary.dll to run; the one beside the calling assembly when null.</param>
 /// <param name="WorkingDirectory">serve's working directory (its default home is ./.tributary there); inherited when null.</param>
-/// <param name="Arguments">Arguments after `serve`, e.g. `--api-port 0`.</param>
-public sealed record ServeChildOptions(string? Tributary = null, string? WorkingDirectory = null, IReadOnlyList<string>? ArgumentList = null, TimeSpan? Timeout = null)
+/// <param name="ArgumentList">Arguments after `serve`, e.g. `--api-port 0`.</param>
+/// <param name="Launcher">A command that execs the rest of its arguments (`dotnet tributary.dll serve`), e.g. unshare to
+/// give serve its own mounts; it must exec, so that the process id stays serve's.</param>
+public sealed record ServeChildOptions(string? Tributary = null, string? WorkingDirectory = null, IReadOnlyList<string>? ArgumentList = null, TimeSpan? Timeout = null, IReadOnlyList<string>? Launcher = null)
 {
     public IReadOnlyList<string> Arguments => ArgumentList ?? [];
 

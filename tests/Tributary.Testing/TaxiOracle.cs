@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
 
-namespace Tributary.Cli.Tests.Fixtures;
+namespace Tributary.Testing;
 
 /// <summary>
 /// An independent oracle: DuckDB directly over the raw sample files, with the taxi rules written out by
@@ -64,6 +64,24 @@ public static class TaxiOracle
         return result;
     }
 
+    /// <summary>
+    /// The aggregate recomputed in full from the curated table's Parquet files (the spec of datasets/taxi.json written
+    /// out here), one line per group, ordered: what an incrementally refreshed aggregate must equal.
+    /// </summary>
+    public static List<string> RecomputeFromCurated(IReadOnlyCollection<string> curated) =>
+        curated.Count == 0 ? [] : Lines($"""
+            SELECT strftime(CAST(date_trunc('day', pickup_at) AS TIMESTAMP), '%Y-%m-%d'), payment_type, count(*), sum(fare_amount),
+                   round(avg(tip_amount), 6), count(DISTINCT pickup_zone)
+            FROM read_parquet([{List(curated)}]) GROUP BY 1, 2
+            """);
+
+    /// <summary>The aggregate table's groups from its Parquet files, rendered as <see cref="RecomputeFromCurated"/> does.</summary>
+    public static List<string> AggregateLines(IReadOnlyCollection<string> aggregate) =>
+        aggregate.Count == 0 ? [] : Lines($"""
+            SELECT strftime(CAST(pickup_day AS TIMESTAMP), '%Y-%m-%d'), payment_type, trips, total_fare, round(avg_tip, 6), pickup_zones
+            FROM read_parquet([{List(aggregate)}])
+            """);
+
     public static long ParquetRows(IEnumerable<string> files) =>
         Scalar($"SELECT count(*) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}])");
 
@@ -86,6 +104,26 @@ public static class TaxiOracle
 
     public static long DistinctTripIds(IEnumerable<string> files) =>
         Scalar($"SELECT count(DISTINCT trip_id) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}])");
+
+    private static string List(IEnumerable<string> files) => string.Join(", ", files.Select(f => $"'{f}'"));
+
+    private static List<string> Lines(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        // Days are cut in UTC whatever the machine's zone, as the refresher's DuckDB session does on the hosts.
+        command.CommandText = "SET TimeZone = 'UTC'";
+        command.ExecuteNonQuery();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "<null>" : System.Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return lines.Order(StringComparer.Ordinal).ToList();
+    }
 
     private static string Source(string file)
     {
