@@ -24,7 +24,7 @@ public sealed record E2eOptions(
                    [--drop-parallel N] [--drop-separately] [--no-direct] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
           mix      : --rows total rows (default 300,000; the issue's size is 3,000,000) over --files parts (default 24)
           small    : --files files of ~10 KB (default 1,000; the issue's size is 10,000), batch window of --batch-files (default 500)
-          per-file : --files files of ~10 KB (default 100), one run each
+          per-file : --files files of ~10 KB (default 100), one run each (dropped --separately)
           --env    : extra settings for `tributary serve` and `drop`, e.g. --env Tributary__Engine__PartitionCount=2
           --lever  : a variant run after the baseline in every round (A B A B ...), settings as --env;
                      drop.parallel=N changes `drop --parallel`; drop.separately=true adds `drop --separately` (each file
@@ -111,7 +111,8 @@ public sealed record E2eOptions(
             Value("--batch-files") is { } bf ? int.Parse(bf, CultureInfo.InvariantCulture) : batchFiles,
             Value("--batch-seconds") is { } bs ? double.Parse(bs, CultureInfo.InvariantCulture) : batchSeconds,
             Value("--drop-parallel") is { } dp ? int.Parse(dp, CultureInfo.InvariantCulture) : 16,
-            args.Contains("--drop-separately"),
+            // One run per file is what per-file measures: its files are dropped separately (a drop of a folder is one run).
+            mode == "per-file" || args.Contains("--drop-separately"),
             args.Contains("--no-direct"),
             environment,
             levers);
