@@ -14,14 +14,14 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 
 /// <summary>
 /// Runs were seen stuck in Running on this engine under some settings. Consecutive fan-outs of 200 activities, with
-/// a SIGKILL and restart of the host in the middle, must all complete. Twelve in the suite (it sits on the serial
+/// a SIGKILL and restart of the host in the middle, must all complete. Eight in the suite (it sits on the serial
 /// heavy collection, the suite's critical path); TRIBUTARY_SOAK_RUNS runs more locally.
 /// </summary>
 [Collection(HeavyTests.Name)]
 [Trait("Category", "Slow")]
 public sealed class SoakTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>, IDisposable
 {
-    private static readonly int Runs = int.TryParse(Environment.GetEnvironmentVariable("TRIBUTARY_SOAK_RUNS"), out var runs) && runs > 1 ? runs : 12;
+    private static readonly int Runs = int.TryParse(Environment.GetEnvironmentVariable("TRIBUTARY_SOAK_RUNS"), out var runs) && runs > 1 ? runs : 8;
     private const int ChunksPerRun = 200;
     private const string InputContainer = "soak-inputs";
 
