@@ -169,12 +169,9 @@ internal static class FaultTrials
         }
 
         using var progress = JsonDocument.Parse(status);
-        var name = progress.RootElement.TryGetProperty("phase", out var phase) || progress.RootElement.TryGetProperty("Phase", out phase)
+        return progress.RootElement.TryGetProperty("phase", out var phase) || progress.RootElement.TryGetProperty("Phase", out phase)
             ? phase.GetString() ?? "running"
             : "running";
-
-        // The orchestrator says "planning" until its first chunk has come back: a kill then is in planning or processing.
-        return name == "planning" ? "planning/processing" : name;
     }
 
     internal static async Task<RunStatus?> WaitSucceededAsync(DurableTaskClient client, string runId, TimeSpan timeout)

@@ -41,6 +41,8 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             quarantined.AddRange(plan.QuarantinedFiles);
             definitionHash = plan.DefinitionHash;
 
+            // Said before the first chunk comes back, so that a look at the run tells planning from processing.
+            context.SetCustomStatus(new RunProgress("processing", 0, plan.Chunks.Count));
             await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), chunks);
             processedAt = context.CurrentUtcDateTime;
             quarantined.AddRange(chunks.Where(c => c.IsQuarantined).Select(c => new QuarantinedFile(c.Input, c.FileProblem!, c.RejectedPath)));
