@@ -23,7 +23,8 @@ namespace Tributary.Bench;
 /// `bench hostile [--gzip-mb N]`: generates issue 16's hostile corpus for the taxi (CSV) dataset, drops it all at once on
 /// `tributary serve`, and prints each run's outcome and quarantine reasons, serve's peak RSS (VmHWM of serve and its
 /// children) and whether serve stayed up. The legitimate .csv.gz (N MB uncompressed) must succeed with the oracle's rows.
-/// `--only NAME[,NAME]` drops only those corpus files (names as printed) on a fresh serve: one file's own peak RSS.
+/// `--only NAME[,NAME]` drops only those corpus files (names as printed) on a fresh serve: one file's own peak RSS;
+/// `--set Key=Value` passes configuration to serve (a lever on/off in one flag).
 /// </summary>
 internal static class HostileBench
 {
@@ -34,7 +35,7 @@ internal static class HostileBench
         var gzipMb = FaultTrials.Option(args, "--gzip-mb", 2048);
         var only = OnlyOption(args);
         var work = Directory.CreateTempSubdirectory("tributary-bench-hostile-").FullName;
-        Console.WriteLine($"bench hostile: legit gzip {gzipMb} MB uncompressed, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {Load()}{(only is null ? string.Empty : $", only {string.Join(",", only)}")}");
+        Console.WriteLine($"bench hostile: legit gzip {gzipMb} MB uncompressed, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {Load()}{(only is null ? string.Empty : $", only {string.Join(",", only)}")}{string.Concat(SetOptions(args).Select(kv => $", {kv.Key}={kv.Value}"))}");
         var corpus = Generate(work, gzipMb, only);
         await using var azurite = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), Path.Combine(work, "azurite"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -42,7 +43,7 @@ internal static class HostileBench
             [StorageConnection.EnvironmentVariable] = azurite.ConnectionString,
             ["Tributary:TaskHub"] = "Hostile",
             ["Tributary:WatchInterval"] = "00:00:00.500",
-        }).Build();
+        }.Concat(SetOptions(args))).Build();
         using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         await using var client = await TributaryHost.StartAsync(configuration, HostRole.ClientOnly, watch: false, loggers, null, CancellationToken.None);
         var incoming = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
@@ -138,6 +139,11 @@ internal static class HostileBench
             .Select(c => int.Parse(c, CultureInfo.InvariantCulture));
         return Hwm(pid) + children.Sum(c => PeakKb(c));
     }
+
+    /// <summary>`--set Key=Value` (repeatable): configuration for serve, e.g. a lever to compare A/B.</summary>
+    private static List<KeyValuePair<string, string?>> SetOptions(string[] args) =>
+        args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length)
+            .Select(p => args[p.i + 1].Split('=', 2)).Select(kv => new KeyValuePair<string, string?>(kv[0], kv.Length > 1 ? kv[1] : string.Empty)).ToList();
 
     /// <summary>The corpus names of `--only a,b`, or null for the whole corpus.</summary>
     private static HashSet<string>? OnlyOption(string[] args)
