@@ -23,6 +23,8 @@ namespace Tributary.Bench;
 /// `bench hostile [--gzip-mb N]`: generates issue 16's hostile corpus for the taxi (CSV) dataset, drops it all at once on
 /// `tributary serve`, and prints each run's outcome and quarantine reasons, serve's peak RSS (VmHWM of serve and its
 /// children) and whether serve stayed up. The legitimate .csv.gz (N MB uncompressed) must succeed with the oracle's rows.
+/// `--only NAME[,NAME]` drops only those corpus files (names as printed) on a fresh serve: one file's own peak RSS;
+/// `--set Key=Value` passes configuration to serve (a lever on/off in one flag).
 /// </summary>
 internal static class HostileBench
 {
@@ -31,16 +33,17 @@ internal static class HostileBench
     public static async Task<int> RunAsync(string[] args)
     {
         var gzipMb = FaultTrials.Option(args, "--gzip-mb", 2048);
+        var only = OnlyOption(args);
         var work = Directory.CreateTempSubdirectory("tributary-bench-hostile-").FullName;
-        Console.WriteLine($"bench hostile: legit gzip {gzipMb} MB uncompressed, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {Load()}");
-        var corpus = Generate(work, gzipMb);
+        Console.WriteLine($"bench hostile: legit gzip {gzipMb} MB uncompressed, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {Load()}{(only is null ? string.Empty : $", only {string.Join(",", only)}")}{string.Concat(SetOptions(args).Select(kv => $", {kv.Key}={kv.Value}"))}");
+        var corpus = Generate(work, gzipMb, only);
         await using var azurite = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), Path.Combine(work, "azurite"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [StorageConnection.EnvironmentVariable] = azurite.ConnectionString,
             ["Tributary:TaskHub"] = "Hostile",
             ["Tributary:WatchInterval"] = "00:00:00.500",
-        }).Build();
+        }.Concat(SetOptions(args))).Build();
         using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning));
         await using var client = await TributaryHost.StartAsync(configuration, HostRole.ClientOnly, watch: false, loggers, null, CancellationToken.None);
         var incoming = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
@@ -137,10 +140,22 @@ internal static class HostileBench
         return Hwm(pid) + children.Sum(c => PeakKb(c));
     }
 
+    /// <summary>`--set Key=Value` (repeatable): configuration for serve, e.g. a lever to compare A/B.</summary>
+    private static List<KeyValuePair<string, string?>> SetOptions(string[] args) =>
+        args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length)
+            .Select(p => args[p.i + 1].Split('=', 2)).Select(kv => new KeyValuePair<string, string?>(kv[0], kv.Length > 1 ? kv[1] : string.Empty)).ToList();
+
+    /// <summary>The corpus names of `--only a,b`, or null for the whole corpus.</summary>
+    private static HashSet<string>? OnlyOption(string[] args)
+    {
+        var at = Array.IndexOf(args, "--only");
+        return at >= 0 && at + 1 < args.Length ? [.. args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : null;
+    }
+
     private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
 
     /// <summary>The corpus: (blob name under taxi/hostile/, local file).</summary>
-    private static List<(string Name, string File)> Generate(string work, int gzipMb)
+    private static List<(string Name, string File)> Generate(string work, int gzipMb, HashSet<string>? only)
     {
         var clock = Stopwatch.StartNew();
         var files = new List<(string, string)>();
@@ -201,6 +216,16 @@ internal static class HostileBench
         files.Add(("garbage.csv", Path("garbage.csv")));
         WriteLines(Path("wrong-header.csv"), [header.Replace("trip_id", "id", StringComparison.Ordinal).Replace("fare_amount", "fare", StringComparison.Ordinal), .. File.ReadLines(sample).Skip(1)]);
         files.Add(("wrong-header.csv", Path("wrong-header.csv")));
+
+        if (only is not null)
+        {
+            files.RemoveAll(f => !only.Contains(f.Item1));
+            if (!only.Contains("legit.csv.gz"))
+            {
+                Console.WriteLine($"corpus: {files.Count} files generated in {clock.Elapsed.TotalSeconds:F0} s");
+                return files;
+            }
+        }
 
         // The legitimate large gzip: gzipMb MB of taxi rows.
         var big = Path("legit.csv");

@@ -60,9 +60,9 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
             layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), hasHeader, dataset.Input.ChunkSizeBytes, cancellationToken);
         }
 
-        if (layout.Records == 0)
+        if (layout.ProblemOf(dataset.Input.MaxLineBytes) is { } problem)
         {
-            return FilePlan.Quarantine("the file has no data records");
+            return FilePlan.Quarantine(problem);
         }
 
         return new FilePlan(TextChunks(runId, dataset.Name, firstIndex, input, format, layout), null);
@@ -96,9 +96,9 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
             layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), format == DataFormat.Csv && dataset.Input.Csv.Header, dataset.Input.ChunkSizeBytes, cancellationToken);
         }
 
-        if (layout.Records == 0)
+        if (layout.ProblemOf(dataset.Input.MaxLineBytes) is { } problem)
         {
-            return FilePlan.Quarantine(new FileInfo(local).Length == 0 ? "the file is empty (gzip of nothing)" : "the file has no data records");
+            return FilePlan.Quarantine(new FileInfo(local).Length == 0 ? "the file is empty (gzip of nothing)" : problem);
         }
 
         // The staged copy is a deterministic function of the input version, so any copy of it will do (a redelivered

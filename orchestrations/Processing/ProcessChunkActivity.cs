@@ -18,6 +18,7 @@ public sealed class ProcessChunkActivity(
     BlobStore store,
     FrozenDefinitions definitions,
     DuckDbChunkProcessor processor,
+    ChunkSlots slots,
     FileQuarantine quarantine,
     PipelineOptions options,
     ILogger<ProcessChunkActivity> logger) : TaskActivity<ChunkSpec, ChunkResult>
@@ -47,6 +48,13 @@ public sealed class ProcessChunkActivity(
             return result;
         });
 
+    /// <summary>DuckDB runs only in one of the host's chunk slots: the bound on memory (see <see cref="ChunkSlots"/>).</summary>
+    private async Task<ChunkOutcome> ProcessInSlotAsync(ChunkSpec chunk, string local, DatasetDefinition dataset, WorkDirectory work)
+    {
+        using var slot = await slots.TakeAsync();
+        return processor.Process(LocalChunk.Of(chunk, local), dataset, work.File("curated.parquet"), work.File("rejected.jsonl"), work.Path, options.DuckDbChunkMemoryLimit);
+    }
+
     /// <summary>The chunk's share of its input in bytes: its byte range for text, the whole blob otherwise (Parquet ranges count row groups).</summary>
     private static long BytesOf(ChunkSpec chunk) =>
         chunk.Format != DataFormat.Parquet && chunk.Length is { } length ? length : chunk.Input.Size;
@@ -63,13 +71,7 @@ public sealed class ProcessChunkActivity(
         ChunkOutcome outcome;
         try
         {
-            outcome = await StageAsync(chunk, local) ?? processor.Process(
-                LocalChunk.Of(chunk, local),
-                dataset,
-                work.File("curated.parquet"),
-                work.File("rejected.jsonl"),
-                work.Path,
-                options.DuckDbChunkMemoryLimit);
+            outcome = await StageAsync(chunk, local) ?? await ProcessInSlotAsync(chunk, local, dataset, work);
         }
         catch (Exception e) when (WorkDiskFullException.Is(e) && e is not WorkDiskFullException)
         {

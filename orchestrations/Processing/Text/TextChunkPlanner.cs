@@ -24,6 +24,7 @@ public static class TextChunkPlanner
         var scanner = new TextRecordScanner(dialect);
         var headerBytes = hasHeader ? new MemoryStream() : null;
         string? header = null;
+        long headerLength = 0;
         var headerSeen = !hasHeader;
         long records = 0;
         long chunkStart = 0;
@@ -44,6 +45,7 @@ public static class TextChunkPlanner
                 if (!headerSeen)
                 {
                     headerSeen = true;
+                    headerLength = record.Length;
                     header = HeaderText(headerBytes!, record);
                 }
                 else
@@ -88,7 +90,7 @@ public static class TextChunkPlanner
             chunks.Add(new TextChunk(chunkStart, position - chunkStart, chunkFirstLine, chunkFirstRecord, chunkRecords));
         }
 
-        return new TextLayout(chunks, header, records, position);
+        return new TextLayout(chunks, header, records, position, headerLength);
     }
 
     /// <summary>The header record's text without BOM, quotes' line breaks kept, terminator removed.</summary>
