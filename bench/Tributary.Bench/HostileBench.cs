@@ -54,14 +54,14 @@ internal static class HostileBench
         foreach (var (name, file) in corpus)
         {
             var uploaded = await incoming.GetBlobClient($"{Dataset}/hostile/{name}").UploadAsync(file, overwrite: true);
-            runs.Add((name, RunIds.ForBlob(Dataset, $"{Dataset}/hostile/{name}", uploaded.Value.ETag.ToString()), file));
+            // Storage keeps a backslash as '/' (`..\..\x.csv` is listed as `../../x.csv`): intake names the run after the listed name.
+            runs.Add((name, RunIds.ForBlob(Dataset, $"{Dataset}/hostile/{name.Replace('\\', '/')}", uploaded.Value.ETag.ToString()), file));
         }
 
         Console.WriteLine($"dropped {runs.Count} files in {clock.Elapsed.TotalSeconds:F1} s");
         var ok = true;
         foreach (var (name, runId, file) in runs)
         {
-            // A name with backslashes may never become a run: the client or storage turns '\' into '/', and '..' then climbs.
             var manifest = await WaitAsync(client.Client, runId, name == "legit.csv.gz" ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(3));
             var reasons = manifest is null ? $"no run within the wait (blobs in incoming now: {string.Join(", ", await ListAsync(incoming))})" : string.Join(" | ", manifest.QuarantinedFiles.Select(q => q.Reason));
             Console.WriteLine($"{Short(name),-28} {manifest?.Status.ToString() ?? "no run",-10} {manifest?.Totals.RowsCurated ?? 0,9:N0} curated {manifest?.Totals.RowsRejected ?? 0,6:N0} rejected at {clock.Elapsed.TotalSeconds,6:F1} s  quarantined: {(reasons.Length == 0 ? "-" : reasons)}{(manifest?.Error is { } e ? $"  error: {e}" : string.Empty)}");
@@ -73,7 +73,7 @@ internal static class HostileBench
             }
             else if (name.Contains('\\', StringComparison.Ordinal))
             {
-                ok &= manifest is null || manifest.QuarantinedFiles.Count > 0;
+                ok &= manifest is not null && manifest.QuarantinedFiles.Count > 0;
             }
             else
             {
