@@ -174,7 +174,11 @@ internal static class FaultTrials
             : "running";
     }
 
-    internal static async Task<RunStatus?> WaitSucceededAsync(DurableTaskClient client, string runId, TimeSpan timeout)
+    internal static async Task<RunStatus?> WaitSucceededAsync(DurableTaskClient client, string runId, TimeSpan timeout) =>
+        (await WaitForManifestAsync(client, runId, timeout))?.Status;
+
+    /// <summary>The run's manifest once its orchestration has completed; null if it did not within the timeout.</summary>
+    internal static async Task<RunManifest?> WaitForManifestAsync(DurableTaskClient client, string runId, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
@@ -185,7 +189,7 @@ internal static class FaultTrials
             }
 
             var metadata = await client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, deadline.Token);
-            return metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<RunManifest>()?.Status : null;
+            return metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<RunManifest>() : null;
         }
         catch (OperationCanceledException)
         {

@@ -62,7 +62,7 @@ internal static class HostileBench
         var ok = true;
         foreach (var (name, runId, file) in runs)
         {
-            var manifest = await WaitAsync(client.Client, runId, name == "legit.csv.gz" ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(3));
+            var manifest = await FaultTrials.WaitForManifestAsync(client.Client, runId, name == "legit.csv.gz" ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(3));
             var reasons = manifest is null ? $"no run within the wait (blobs in incoming now: {string.Join(", ", await ListAsync(incoming))})" : string.Join(" | ", manifest.QuarantinedFiles.Select(q => q.Reason));
             Console.WriteLine($"{Short(name),-28} {manifest?.Status.ToString() ?? "no run",-10} {manifest?.Totals.RowsCurated ?? 0,9:N0} curated {manifest?.Totals.RowsRejected ?? 0,6:N0} rejected at {clock.Elapsed.TotalSeconds,6:F1} s  quarantined: {(reasons.Length == 0 ? "-" : reasons)}{(manifest?.Error is { } e ? $"  error: {e}" : string.Empty)}");
             if (name == "legit.csv.gz")
@@ -108,25 +108,6 @@ internal static class HostileBench
     }
 
     private static string Short(string name) => name.Length > 28 ? name[..25] + "..." : name;
-
-    private static async Task<RunManifest?> WaitAsync(DurableTaskClient client, string runId, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            while (await client.GetInstanceAsync(runId, deadline.Token) is null)
-            {
-                await Task.Delay(200, deadline.Token);
-            }
-
-            var metadata = await client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, deadline.Token);
-            return metadata.ReadOutputAs<RunManifest>();
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>VmHWM (kB) of a process plus that of its children, as /proc reports them.</summary>
     private static long PeakKb(int pid)
