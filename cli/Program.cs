@@ -33,4 +33,6 @@ if (parse.GetValue(home) is { Length: > 0 } folder)
     Environment.SetEnvironmentVariable(TributaryHome.EnvironmentVariable, Path.GetFullPath(folder));
 }
 
-return await parse.InvokeAsync();
+// Commands handle SIGINT/SIGTERM themselves (CliContext) and stop gracefully: serve releases its partitions, which
+// takes longer than System.CommandLine's 2 s before it lets the signal kill the process (exit 143).
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -77,6 +77,11 @@ public sealed class TributaryHost : IAsyncDisposable
             var host = builder.Build();
             await host.Services.GetRequiredService<Orchestrations.Storage.BlobStore>().EnsureContainersAsync(cancellationToken);
             await host.StartAsync(cancellationToken);
+            if (role == HostRole.Worker)
+            {
+                await sidecar.EngineStarted.WaitAsync(DurableSidecar.StartTimeout, cancellationToken);
+            }
+
             return new TributaryHost(storage, sidecar, host);
         }
         catch

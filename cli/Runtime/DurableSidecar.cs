@@ -25,14 +25,24 @@ public sealed class DurableSidecar : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private DurableSidecar(WebApplication app, string address)
+    private DurableSidecar(WebApplication app, string address, Task engineStarted)
     {
         this.app = app;
         Address = address;
+        EngineStarted = engineStarted;
     }
+
+    /// <summary>
+    /// Completes when the dispatcher has started the engine, which the sidecar does in the background once a worker
+    /// connects: a host waits for it so that "serving" means the engine runs and a stop never lands inside its start.
+    /// </summary>
+    public Task EngineStarted { get; }
 
     /// <summary>How long shutdown waits for the engine to release its partitions.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a host waits for the dispatcher to start the engine.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The sidecar's gRPC address on loopback.</summary>
     public string Address { get; }
@@ -66,7 +76,8 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new NormalizingOrchestrationService(service, StopTimeout, settings.ActivityLockRenewInterval));
+        var dispatched = new NormalizingOrchestrationService(service, StopTimeout, settings.ActivityLockRenewInterval);
+        builder.Services.AddSingleton<IOrchestrationService>(dispatched);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         builder.Services.Configure<TaskHubGrpcServerOptions>(options =>
@@ -76,7 +87,7 @@ public sealed class DurableSidecar : IAsyncDisposable
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new DurableSidecar(app, address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
+        return new DurableSidecar(app, address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal), dispatched.Started);
     }
 
     public async ValueTask DisposeAsync()

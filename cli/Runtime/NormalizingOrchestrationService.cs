@@ -30,7 +30,38 @@ public sealed class NormalizingOrchestrationService(IOrchestrationService inner,
         return inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
     }
 
-    public Task StartAsync() => inner.StartAsync();
+    private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool startRequested;
+    private volatile bool stopRequested;
+
+    /// <summary>Completes when the dispatcher has started the service (its partitions are being taken), or failed to.</summary>
+    public Task Started => started.Task;
+
+    /// <summary>
+    /// The sidecar starts the service from an async void callback too, so a start that throws crashes the process.
+    /// A stop that comes while the start is still running makes the Azure Storage lease manager throw
+    /// NullReferenceException (seen when SIGTERM came right after "serving"): such a start is reported, not thrown.
+    /// </summary>
+    public async Task StartAsync()
+    {
+        startRequested = true;
+        try
+        {
+            await inner.StartAsync();
+            started.TrySetResult();
+        }
+        catch (Exception ex) when (stopRequested)
+        {
+            started.TrySetResult();
+            Console.Error.WriteLine($"tributary: the task hub stopped while it was starting: {ex.GetBaseException().Message}");
+        }
+        catch (Exception ex)
+        {
+            started.TrySetException(ex);
+            throw;
+        }
+    }
+
     public Task StopAsync() => StopAsync(isForced: false);
 
     /// <summary>
@@ -42,6 +73,13 @@ public sealed class NormalizingOrchestrationService(IOrchestrationService inner,
     /// </summary>
     public async Task StopAsync(bool isForced)
     {
+        // Let a start in progress finish first (bounded): stopping under it is what breaks the lease manager.
+        stopRequested = true;
+        if (startRequested)
+        {
+            await Task.WhenAny(started.Task, Task.Delay(stopTimeout));
+        }
+
         Task stopping;
         try
         {

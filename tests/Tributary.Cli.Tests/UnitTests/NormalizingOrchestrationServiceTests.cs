@@ -54,6 +54,54 @@ public sealed class NormalizingOrchestrationServiceTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stop took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task A_stop_during_start_waits_for_it_and_the_broken_start_is_reported_instead_of_crashing_the_process()
+    {
+        // The Azure Storage lease manager throws NullReferenceException from a start that a stop overtook (seen in CI).
+        var breaks = DispatchProxy.Create<IOrchestrationService, StartBrokenByStop>();
+        var service = new NormalizingOrchestrationService(breaks, TimeSpan.FromMilliseconds(300));
+
+        var starting = service.StartAsync();
+        var clock = Stopwatch.StartNew();
+        await service.StopAsync(isForced: false).WaitAsync(TimeSpan.FromSeconds(30));
+        await starting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"stop did not wait for the start in progress ({clock.Elapsed})");
+        Assert.True(service.Started.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_on_its_own_still_fails()
+    {
+        var breaks = DispatchProxy.Create<IOrchestrationService, StartBrokenByStop>();
+        ((StartBrokenByStop)(object)breaks).Start.SetException(new InvalidOperationException("storage refused"));
+        var service = new NormalizingOrchestrationService(breaks, TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(service.StartAsync);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => service.Started);
+    }
+
+    public class StartBrokenByStop : DispatchProxy
+    {
+        public TaskCompletionSource Start { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+#pragma warning disable CA2201
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            switch (targetMethod!.Name)
+            {
+                case nameof(IOrchestrationService.StartAsync):
+                    return Start.Task;
+                case nameof(IOrchestrationService.StopAsync):
+                    Start.TrySetException(new NullReferenceException());
+                    return Task.CompletedTask;
+                default:
+                    throw new NotSupportedException();
+            }
+        }
+#pragma warning restore CA2201
+    }
+
     public class ThrowsOnStop : DispatchProxy
     {
         // The exception AzureStorageOrchestrationService 2.11.2 really throws when stopped before it started.

@@ -81,7 +81,11 @@ public sealed class ServeChild : IDisposable
     public static ServeChild Launch(IReadOnlyDictionary<string, string> environment, ServeChildOptions? options = null)
     {
         options ??= new ServeChildOptions();
-        var start = Command(options.Tributary ?? BesideThisAssembly, environment, options.WorkingDirectory, ["serve", .. options.Arguments], options.Launcher);
+        // A child never takes the fixed default API port unless asked: serves running side by side collided on it.
+        var arguments = options.Arguments.Contains("--api-port") || environment.ContainsKey("Tributary__Api__Port")
+            ? options.Arguments
+            : [.. options.Arguments, "--api-port", "0"];
+        var start = Command(options.Tributary ?? BesideThisAssembly, environment, options.WorkingDirectory, ["serve", .. arguments], options.Launcher);
         var clock = Stopwatch.StartNew();
         return new ServeChild(Process.Start(start)!, clock);
     }
