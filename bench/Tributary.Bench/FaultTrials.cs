@@ -17,6 +17,7 @@ using Tributary.Orchestrations.Tables;
 using Tributary.Orchestrations.Tables.Delta;
 using Tributary.Testing;
 using Tributary.Testing.Processes;
+using Tributary.Testing.Runs;
 
 namespace Tributary.Bench;
 
@@ -178,24 +179,8 @@ internal static class FaultTrials
         (await WaitForManifestAsync(client, runId, timeout))?.Status;
 
     /// <summary>The run's manifest once its orchestration has completed; null if it did not within the timeout.</summary>
-    internal static async Task<RunManifest?> WaitForManifestAsync(DurableTaskClient client, string runId, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            while (await client.GetInstanceAsync(runId, deadline.Token) is null)
-            {
-                await Task.Delay(100, deadline.Token);
-            }
-
-            var metadata = await client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, deadline.Token);
-            return metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? metadata.ReadOutputAs<RunManifest>() : null;
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
+    internal static async Task<RunManifest?> WaitForManifestAsync(DurableTaskClient client, string runId, TimeSpan timeout) =>
+        await RunEnd.WaitAsync(client, runId, timeout) is { RuntimeStatus: OrchestrationRuntimeStatus.Completed } metadata ? metadata.ReadOutputAs<RunManifest>() : null;
 
     /// <summary>The valid rows of one more dropped file, by the independent oracle (DuckDB over the raw file).</summary>
     internal static (long Rows, long IdSum) Add((long Rows, long IdSum) sum, string file) =>

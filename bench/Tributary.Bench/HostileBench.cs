@@ -81,6 +81,12 @@ internal static class HostileBench
             }
         }
 
+        if (Array.IndexOf(args, "--serve-log") is var at and >= 0 && at + 1 < args.Length)
+        {
+            // serve's own log (timestamped lines), to line up with an RSS sampler.
+            await File.WriteAllTextAsync(args[at + 1], serve.Output);
+        }
+
         var peakMb = PeakKb(serve.Pid) / 1024.0;
         Console.WriteLine($"serve {(serve.HasExited ? "EXITED" : "up")}; peak RSS (VmHWM, serve + children) {peakMb:F0} MB; load {Load()}");
         ok &= !serve.HasExited && peakMb < 400;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
@@ -33,7 +32,7 @@ public sealed class LocalAggregateRefresh(
         }
 
         var definition = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
-        await PauseAsync("before", request.RunId, curatedVersion);
+        await TestPause.AtAsync(PauseVariable, "before", logger, $"aggregate refresh to curated version {curatedVersion}", request.RunId);
         var refresh = options.RunShape.CoalesceRefreshes
             ? await queue.RunAsync(request.Dataset, () =>
                 refresher.RefreshAsync(request.Dataset, definition.Aggregation, Math.Max(curatedVersion, versions.Of(request.Dataset, request.DefinitionHash) ?? curatedVersion), request.RunId))
@@ -44,15 +43,5 @@ public sealed class LocalAggregateRefresh(
         return new AggregationOutcome(
             AggregationEngines.DuckDb, null, null, refresh.GroupsRefreshed, [StorageLayout.AggregateTablePath(request.Dataset)], AggregationState.Succeeded, message,
             AggregateVersion: refresh.AggregateVersion, CuratedVersion: refresh.CuratedVersion);
-    }
-
-    private async Task PauseAsync(string where, string runId, long curatedVersion)
-    {
-        var setting = Environment.GetEnvironmentVariable(PauseVariable);
-        if (setting?.Split(':') is [var at, var ms] && at == where && int.TryParse(ms, CultureInfo.InvariantCulture, out var millis))
-        {
-            logger?.LogWarning("Test hook: run {RunId} pauses {Millis} ms {Where} its aggregate refresh to curated version {CuratedVersion}", runId, millis, where, curatedVersion);
-            await Task.Delay(millis);
-        }
     }
 }

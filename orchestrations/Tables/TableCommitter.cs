@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Tables.Delta;
@@ -28,14 +27,14 @@ public sealed class TableCommitter(DatasetTables tables, FrozenDefinitions defin
         ArgumentNullException.ThrowIfNull(request);
         var definition = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
         var schema = TableSchemas.Of(definition);
-        await PauseAsync("before", request.RunId);
+        await TestPause.AtAsync(PauseVariable, "before", logger, "table commit", request.RunId);
 
         var commit = options.RunShape.CommitQueue
             ? await queue.RunAsync(request.Dataset, () => CommitOnceAsync(request, schema, lastRead.GetValueOrDefault(request.Dataset), remember: true))
             : await CommitOnceAsync(request, schema, known: null, remember: false);
         versions.Saw(request.Dataset, commit.Version, request.DefinitionHash);
 
-        await PauseAsync("after", request.RunId);
+        await TestPause.AtAsync(PauseVariable, "after", logger, "table commit", request.RunId);
         return commit;
     }
 
@@ -68,15 +67,5 @@ public sealed class TableCommitter(DatasetTables tables, FrozenDefinitions defin
         }
 
         return new TableCommit(result.Version, result.FilesAdded, result.FilesRemoved, result.AlreadyCommitted, result.Conflicts, result.Attempts, result.AlreadyCommitted ? [] : stale);
-    }
-
-    private async Task PauseAsync(string where, string runId)
-    {
-        var setting = Environment.GetEnvironmentVariable(PauseVariable);
-        if (setting?.Split(':') is [var at, var ms] && at == where && int.TryParse(ms, CultureInfo.InvariantCulture, out var millis))
-        {
-            logger?.LogWarning("Test hook: run {RunId} pauses {Millis} ms {Where} its table commit", runId, millis, where);
-            await Task.Delay(millis);
-        }
     }
 }
