@@ -75,11 +75,13 @@ public sealed class EngineQuirkTests(AzuriteFixture azurite) : IClassFixture<Azu
                 registry.AddActivityFunc<string?, int>("Slow", async (_, _) =>
                 {
                     var run = Interlocked.Increment(ref slowRuns);
-                    await Task.Delay(TimeSpan.FromSeconds(10));
+                    await Task.Delay(TimeSpan.FromSeconds(20));
                     return run;
                 });
             },
-            new EngineSettings { QueueVisibilityTimeout = TimeSpan.FromSeconds(4) });
+            // 8 s: renewals every 2.7 s keep 5 s of slack for a renewal delayed by a loaded machine (with 4 s, 2.7 s of
+            // slack, one CI run saw the message reappear); the activity still outlives two visibility windows.
+            new EngineSettings { QueueVisibilityTimeout = TimeSpan.FromSeconds(8) });
 
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync("Long");
         var done = await engine.WaitAsync(id);
@@ -87,7 +89,7 @@ public sealed class EngineQuirkTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(1, done.ReadOutputAs<int>());
         // Past another visibility timeout: the completed activity's message was deleted, nothing comes back.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await Task.Delay(TimeSpan.FromSeconds(9));
         Assert.Equal(1, slowRuns);
         Assert.DoesNotContain(engineWarnings, w => w.Contains("multiple times concurrently", StringComparison.Ordinal));
     }

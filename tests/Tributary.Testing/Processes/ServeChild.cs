@@ -141,7 +141,15 @@ public sealed class ServeChild : IDisposable
     public int? Terminate(TimeSpan wait)
     {
         Signal("-TERM");
-        return process.WaitForExit(wait) ? process.ExitCode : null;
+        if (!process.WaitForExit(wait))
+        {
+            return null;
+        }
+
+        // WaitForExit with a timeout does not wait for the redirected output to drain: the last lines ("stopping.")
+        // could be missing from Output. Without one, it does, and the process has exited already.
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
     /// <summary>Peak resident memory (VmHWM) of a live process, in MB; 0 when it is gone.</summary>
