@@ -180,13 +180,18 @@ public sealed class DatabricksJobsClientTests : IDisposable
             o.HttpAttemptTimeout = TimeSpan.FromMilliseconds(100);
             o.HttpTotalTimeout = TimeSpan.FromMilliseconds(600);
             o.HttpMaxRetryAttempts = 20;
+            // Without the total timeout, 21 attempts with these backoffs take 10 s or more: far from the bound
+            // below even on a loaded CI machine (a 2 s bound failed there once at 2.9 s).
+            o.HttpRetryBaseDelay = TimeSpan.FromMilliseconds(500);
+            o.HttpRetryMaxDelay = TimeSpan.FromSeconds(1);
         });
         var client = sp.GetRequiredService<DatabricksJobsClient>();
 
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<Exception>(() => client.GetRunAsync(42));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
+        Assert.InRange(_sim.Requests(DatabricksJobsSimulator.RunsGet), 1, 4);
     }
 
     [Fact]
