@@ -158,7 +158,8 @@ public sealed class DatabricksJobsClientTests : IDisposable
     [Fact]
     public async Task Slow_response_hits_attempt_timeout_and_is_retried()
     {
-        _sim.InjectDelay(DatabricksJobsSimulator.RunsGet, 1, TimeSpan.FromSeconds(2));
+        // One answer 10 s late: a retry after the 250 ms attempt timeout answers at once; waiting would take 10 s.
+        _sim.InjectDelay(DatabricksJobsSimulator.RunsGet, 1, TimeSpan.FromSeconds(10));
         using var sp = TestSupport.Services(_sim, o => o.HttpAttemptTimeout = TimeSpan.FromMilliseconds(250));
         var client = sp.GetRequiredService<DatabricksJobsClient>();
         var started = await client.RunNowAsync(_sim.JobId, TestSupport.JobParameters("r-slow"), IdempotencyToken.FromRunId("r-slow"));
@@ -166,7 +167,7 @@ public sealed class DatabricksJobsClientTests : IDisposable
         var watch = Stopwatch.StartNew();
         var state = await client.GetRunAsync(started.DatabricksRunId);
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
         Assert.Equal(2, _sim.Requests(DatabricksJobsSimulator.RunsGet));
         Assert.NotNull(state.LifeCycleState);
     }

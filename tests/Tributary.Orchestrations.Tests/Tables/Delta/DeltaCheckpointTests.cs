@@ -94,7 +94,7 @@ public sealed class DeltaCheckpointTests : IDisposable
     }
 
     [Fact]
-    public async Task A_snapshot_after_1000_commits_with_checkpoints_reads_in_well_under_a_second()
+    public async Task A_snapshot_after_1000_commits_reads_the_checkpoint_and_only_the_commits_after_it()
     {
         var store = new InMemoryDeltaStore();
         for (var i = 0; i < 1000; i++)
@@ -103,18 +103,18 @@ public sealed class DeltaCheckpointTests : IDisposable
             await DeltaCommitter.CommitAsync(store, $"run-{n}", DeltaTestTables.Plan([DeltaTestTables.Add($"run={n}/part-0.parquet")], s => n % 2 == 1 ? [$"run={n - 1}/part-0.parquet"] : []), DeltaCommitOptions.Default, CancellationToken.None);
         }
 
-        await DeltaLog.ReadSnapshotAsync(new PassThroughStore(store)); // warm-up (JIT, DuckDB load)
-
-        // A new store instance: nothing cached, the checkpoint is decoded by DuckDB as a fresh process would.
-        var clock = Stopwatch.StartNew();
-        var snapshot = (await DeltaLog.ReadSnapshotAsync(new PassThroughStore(store)))!;
-        clock.Stop();
+        // A new store instance: nothing cached, as a fresh process would read it. The cost that matters is how many
+        // objects a reader fetches (each a storage round trip), not the time on this machine (that is bench/'s job).
+        var reader = new PassThroughStore(store);
+        var snapshot = (await DeltaLog.ReadSnapshotAsync(reader))!;
 
         Assert.Equal(999, snapshot.Version);
         Assert.Equal(990, snapshot.CheckpointVersion);
         Assert.Equal(500, snapshot.ActiveFiles.Count);
         Assert.Equal(1000, snapshot.Transactions.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"Reading the snapshot took {clock.Elapsed.TotalMilliseconds:F0} ms.");
+        // _last_checkpoint, the checkpoint, commits 991-999 and the absent 1000 that ends the log; without the
+        // checkpoint it would be 1,000 commits.
+        Assert.Equal(12, reader.Reads);
     }
 
     [Fact]
@@ -152,7 +152,13 @@ public sealed class DeltaCheckpointTests : IDisposable
 
     private sealed class PassThroughStore(IDeltaStore inner) : IDeltaStore
     {
-        public Task<BinaryData?> ReadAsync(string path, CancellationToken cancellationToken = default) => inner.ReadAsync(path, cancellationToken);
+        public int Reads { get; private set; }
+
+        public Task<BinaryData?> ReadAsync(string path, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return inner.ReadAsync(path, cancellationToken);
+        }
 
         public Task<bool> CreateIfAbsentAsync(string path, BinaryData content, CancellationToken cancellationToken = default) => inner.CreateIfAbsentAsync(path, content, cancellationToken);
 
