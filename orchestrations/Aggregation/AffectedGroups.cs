@@ -94,9 +94,14 @@ public sealed record AffectedGroups(IReadOnlyList<string> KeyColumns, IReadOnlyL
         Execute(connection, $"CREATE OR REPLACE TEMP TABLE {Table} AS SELECT DISTINCT {string.Join(", ", keys)} FROM {DuckDbTables.Relation(localFiles, new DeltaSchema())}");
     }
 
-    /// <summary>A condition on a row of <paramref name="relationAlias"/> (or unqualified) whose group keys are in <see cref="Table"/>.</summary>
-    internal static string MatchSql(IEnumerable<string> rowKeyExpressions) =>
-        $"EXISTS (SELECT 1 FROM {Table} WHERE {string.Join(" AND ", rowKeyExpressions.Select((e, i) => $"{Table}.{KeyColumn(i)} IS NOT DISTINCT FROM {e}"))})";
+    /// <summary>
+    /// A join that keeps the rows (of the relation before it) whose group keys are in <see cref="Table"/>
+    /// (<paramref name="matching"/>) or are not: a hash semi/anti join built on the small key table, with NULL keys
+    /// matching NULL. Not a correlated EXISTS: DuckDB plans that as a delim join that first holds every input row, and
+    /// over 23 M curated rows it ran out of the refresh's 128 MB memory limit.
+    /// </summary>
+    internal static string JoinSql(IEnumerable<string> rowKeyExpressions, bool matching) =>
+        $"{(matching ? "SEMI" : "ANTI")} JOIN {Table} ON {string.Join(" AND ", rowKeyExpressions.Select((e, i) => $"{Table}.{KeyColumn(i)} IS NOT DISTINCT FROM {e}"))}";
 
     internal static string KeyColumn(int index) => $"__k{index}";
 

@@ -48,7 +48,7 @@ internal sealed class AggregateRecompute(DuckDBConnection connection, Aggregatio
     {
         CreateCurated(curatedFiles, curatedSchema);
         var rowKeys = spec.GroupBy.Select(g => AggregationSqlCompiler.GroupExpression(g, SqlDialect.DuckDb));
-        Execute(connection, $"CREATE OR REPLACE TEMP VIEW curated_affected AS SELECT * FROM {AggregationSqlCompiler.SourceRelation} WHERE {AffectedGroups.MatchSql(rowKeys)}");
+        Execute(connection, $"CREATE OR REPLACE TEMP VIEW curated_affected AS SELECT * FROM {AggregationSqlCompiler.SourceRelation} {AffectedGroups.JoinSql(rowKeys, matching: true)}");
         Normalized("recomputed", AggregationSqlCompiler.Compile(spec, SqlDialect.DuckDb, "curated_affected"));
 
         var aggregateKeys = spec.GroupBy.Select(g => Identifier(g.Name)).ToList();
@@ -56,7 +56,7 @@ internal sealed class AggregateRecompute(DuckDBConnection connection, Aggregatio
         if (aggregateFiles.Count > 0)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT DISTINCT filename FROM read_parquet({List(aggregateFiles)}, filename = true) WHERE {AffectedGroups.MatchSql(aggregateKeys)}";
+            command.CommandText = $"SELECT DISTINCT filename FROM read_parquet({List(aggregateFiles)}, filename = true) {AffectedGroups.JoinSql(aggregateKeys, matching: true)}";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -72,7 +72,7 @@ internal sealed class AggregateRecompute(DuckDBConnection connection, Aggregatio
 
         var kept = replaced.Count == 0
             ? ""
-            : $" UNION ALL BY NAME SELECT * FROM read_parquet({List(replaced)}) WHERE NOT {AffectedGroups.MatchSql(aggregateKeys)}";
+            : $" UNION ALL BY NAME SELECT * FROM read_parquet({List(replaced)}) {AffectedGroups.JoinSql(aggregateKeys, matching: false)}";
         Execute(connection, $"CREATE OR REPLACE TEMP TABLE {Result} AS SELECT * FROM recomputed{kept}");
         return replaced;
     }

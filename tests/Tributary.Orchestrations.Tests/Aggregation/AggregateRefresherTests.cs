@@ -82,6 +82,22 @@ public sealed class AggregateRefresherTests : IDisposable
     }
 
     [Fact]
+    public async Task An_incremental_refresh_over_many_rows_fits_a_small_duckdb_memory_limit()
+    {
+        // Selecting the affected groups' rows once held every curated row in DuckDB (a correlated EXISTS); a 2 GB gzip
+        // (23 M rows) then failed its refresh at the default 128 MB limit. Here 400,000 rows against 24 MB.
+        var small = new AggregateRefresher(new TableFileCache(Path.Combine(work, "cache")), new PipelineOptions { WorkDirectory = work, DuckDbMemoryLimit = "24MB" });
+        var v0 = await curated.CommitRunAsync(("a.csv", CuratedTestTable.Rows(1, 300)));
+        await RefreshAsync(v0, small);
+        var v1 = await curated.CommitRunAsync(("big.csv", CuratedTestTable.Rows(2, 400_000)));
+
+        var refreshed = await RefreshAsync(v1, small);
+
+        Assert.False(refreshed.Full);
+        await AssertAggregateIsExactAsync();
+    }
+
+    [Fact]
     public async Task A_refresh_for_an_older_curated_version_than_reflected_does_nothing()
     {
         var v0 = await curated.CommitRunAsync(("a.csv", CuratedTestTable.Rows(1, 100)));

@@ -108,27 +108,30 @@ public sealed class CuratedTestTable(IDeltaStore store, string work)
         return result.Version;
     }
 
+    /// <summary>Appended, not a VALUES list: some tests commit hundreds of thousands of rows.</summary>
     private static void WriteParquet(string path, IReadOnlyList<SaleRow> rows)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"COPY (SELECT * FROM ({Values(rows)}) t(id, sold_at, category, customer, amount, quantity)) TO '{path}' (FORMAT parquet)";
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>The rows as a typed DuckDB VALUES list (timestamps as TIMESTAMPTZ).</summary>
-    public static string Values(IEnumerable<SaleRow> rows)
-    {
-        var text = new StringBuilder("VALUES ");
-        var first = true;
-        foreach (var r in rows)
+        using (var create = connection.CreateCommand())
         {
-            text.Append(first ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"(CAST({r.Id} AS BIGINT), TIMESTAMPTZ '{r.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00', {(r.Category is null ? "CAST(NULL AS VARCHAR)" : $"'{r.Category.Replace("'", "''", StringComparison.Ordinal)}'")}, '{r.Customer}', CAST({r.Amount} AS DECIMAL(10,2)), CAST({r.Quantity} AS INTEGER))");
-            first = false;
+            create.CommandText = "SET TimeZone = 'UTC'; CREATE TABLE t (id BIGINT, sold_at TIMESTAMP, category VARCHAR, customer VARCHAR, amount DECIMAL(10,2), quantity INTEGER)";
+            create.ExecuteNonQuery();
         }
 
-        return first ? "SELECT CAST(NULL AS BIGINT), CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS DECIMAL(10,2)), CAST(NULL AS INTEGER) WHERE false" : text.ToString();
+        using (var appender = connection.CreateAppender("t"))
+        {
+            foreach (var r in rows)
+            {
+                var row = appender.CreateRow().AppendValue(r.Id).AppendValue(r.At.UtcDateTime);
+                row = r.Category is null ? row.AppendNullValue() : row.AppendValue(r.Category);
+                row.AppendValue(r.Customer).AppendValue(r.Amount).AppendValue(r.Quantity).EndRow();
+            }
+        }
+
+        // The session is in UTC, so the cast keeps each instant; the file stores UTC-adjusted timestamps as runs do.
+        using var command = connection.CreateCommand();
+        command.CommandText = $"COPY (SELECT id, CAST(sold_at AS TIMESTAMPTZ) AS sold_at, category, customer, amount, quantity FROM t) TO '{path}' (FORMAT parquet)";
+        command.ExecuteNonQuery();
     }
 }
