@@ -27,9 +27,9 @@ public static class EngineCeiling
 
     public static async Task<int> RunAsync(string[] args, string root)
     {
-        var runs = IntArg(args, "--runs", 100);
-        var shapes = (Value(args, "--activities") ?? "6,5,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
-        var repeat = IntArg(args, "--repeat", 1);
+        var runs = BenchArgs.Number(args, "--runs", 100);
+        var shapes = (BenchArgs.Value(args, "--activities") ?? "6,5,4").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var repeat = BenchArgs.Number(args, "--repeat", 1);
         var data = Path.Combine(root, ".tributary", "bench", "engine-ceiling");
         if (Directory.Exists(data))
         {
@@ -101,13 +101,4 @@ public static class EngineCeiling
 
         return clock.Elapsed.TotalSeconds;
     }
-
-    private static string? Value(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at > 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
-
-    private static int IntArg(string[] args, string name, int fallback) =>
-        Value(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 }

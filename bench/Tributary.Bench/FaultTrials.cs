@@ -37,14 +37,14 @@ internal static class FaultTrials
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (Option(args, "--outage", 0) is > 0 and var outage)
+        if (BenchArgs.Number(args, "--outage", 0) is > 0 and var outage)
         {
             return await OutageTrials.RunAsync(args, TimeSpan.FromSeconds(outage));
         }
 
-        var trials = Option(args, "--trials", 50);
-        var seed = Option(args, "--seed", 1);
-        var rows = Option(args, "--rows", 20_000);
+        var trials = BenchArgs.Number(args, "--trials", 50);
+        var seed = BenchArgs.Number(args, "--seed", 1);
+        var rows = BenchArgs.Number(args, "--rows", 20_000);
         var work = Directory.CreateTempSubdirectory("tributary-bench-faults-").FullName;
         await using var azurite = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), Path.Combine(work, "azurite"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -77,7 +77,7 @@ internal static class FaultTrials
         }
 
         // On a shared machine the uninterrupted runs may have been slowed by others: --window-seconds sets the window.
-        if (Option(args, "--window-seconds", 0) is > 0 and var seconds)
+        if (BenchArgs.Number(args, "--window-seconds", 0) is > 0 and var seconds)
         {
             window = TimeSpan.FromSeconds(seconds);
         }
@@ -185,12 +185,6 @@ internal static class FaultTrials
     /// <summary>The valid rows of one more dropped file, by the independent oracle (DuckDB over the raw file).</summary>
     internal static (long Rows, long IdSum) Add((long Rows, long IdSum) sum, string file) =>
         (sum.Rows + TaxiOracle.ValidRows(file), sum.IdSum + TaxiOracle.ValidIdSum(file));
-
-    internal static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at > 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     private sealed record Trial(int Number, TimeSpan KillAfter, string Step, TimeSpan Recovery, RunStatus? Status, int Commits, long Lost, long Duplicated, bool Ok);
 

@@ -32,7 +32,7 @@ internal static class HostileBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var gzipMb = FaultTrials.Option(args, "--gzip-mb", 2048);
+        var gzipMb = BenchArgs.Number(args, "--gzip-mb", 2048);
         var only = OnlyOption(args);
         var work = Directory.CreateTempSubdirectory("tributary-bench-hostile-").FullName;
         Console.WriteLine($"bench hostile: legit gzip {gzipMb} MB uncompressed, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {Load()}{(only is null ? string.Empty : $", only {string.Join(",", only)}")}{string.Concat(SetOptions(args).Select(kv => $", {kv.Key}={kv.Value}"))}");
@@ -81,10 +81,10 @@ internal static class HostileBench
             }
         }
 
-        if (Array.IndexOf(args, "--serve-log") is var at and >= 0 && at + 1 < args.Length)
+        if (BenchArgs.Value(args, "--serve-log") is { } serveLog)
         {
             // serve's own log (timestamped lines), to line up with an RSS sampler.
-            await File.WriteAllTextAsync(args[at + 1], serve.Output);
+            await File.WriteAllTextAsync(serveLog, serve.Output);
         }
 
         var peakMb = PeakKb(serve.Pid) / 1024.0;
@@ -129,15 +129,12 @@ internal static class HostileBench
 
     /// <summary>`--set Key=Value` (repeatable): configuration for serve, e.g. a lever to compare A/B.</summary>
     private static List<KeyValuePair<string, string?>> SetOptions(string[] args) =>
-        args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length)
-            .Select(p => args[p.i + 1].Split('=', 2)).Select(kv => new KeyValuePair<string, string?>(kv[0], kv.Length > 1 ? kv[1] : string.Empty)).ToList();
+        BenchArgs.Values(args, "--set").Select(setting => setting.Split('=', 2))
+            .Select(kv => new KeyValuePair<string, string?>(kv[0], kv.Length > 1 ? kv[1] : string.Empty)).ToList();
 
     /// <summary>The corpus names of `--only a,b`, or null for the whole corpus.</summary>
-    private static HashSet<string>? OnlyOption(string[] args)
-    {
-        var at = Array.IndexOf(args, "--only");
-        return at >= 0 && at + 1 < args.Length ? [.. args[at + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : null;
-    }
+    private static HashSet<string>? OnlyOption(string[] args) =>
+        BenchArgs.Value(args, "--only") is { } names ? [.. names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : null;
 
     private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
 

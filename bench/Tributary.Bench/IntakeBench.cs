@@ -40,10 +40,10 @@ public static class IntakeBench
 
     public static int Run(string[] args, string root)
     {
-        var archived = Option(args, "--archived", 100_000);
-        var drops = Option(args, "--drops", 50);
-        var restarts = Option(args, "--restarts", 1);
-        var only = Option(args, "--only-archived", -1);
+        var archived = BenchArgs.Number(args, "--archived", 100_000);
+        var drops = BenchArgs.Number(args, "--drops", 50);
+        var restarts = BenchArgs.Number(args, "--restarts", 1);
+        var only = BenchArgs.Number(args, "--only-archived", -1);
         var cases = new List<CaseResult>();
         foreach (var count in only >= 0 ? [only] : new[] { 0, archived })
         {
@@ -240,12 +240,6 @@ public static class IntakeBench
     {
         var sorted = values.Order().DefaultIfEmpty().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at > 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     /// <summary>`tributary serve` for a home, as a child process (API on any free port; it is not used here).</summary>

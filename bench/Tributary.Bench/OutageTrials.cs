@@ -28,9 +28,9 @@ internal static class OutageTrials
 {
     public static async Task<int> RunAsync(string[] args, TimeSpan outage)
     {
-        var trials = FaultTrials.Option(args, "--trials", 3);
-        var seed = FaultTrials.Option(args, "--seed", 1);
-        var rows = FaultTrials.Option(args, "--rows", 10_000);
+        var trials = BenchArgs.Number(args, "--trials", 3);
+        var seed = BenchArgs.Number(args, "--seed", 1);
+        var rows = BenchArgs.Number(args, "--rows", 10_000);
         var work = Directory.CreateTempSubdirectory("tributary-bench-outage-").FullName;
         await using var azurite = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), Path.Combine(work, "azurite"));
         await using var proxy = FaultyStorageProxy.Start(azurite.ConnectionString, StorageFaultPlan.None);

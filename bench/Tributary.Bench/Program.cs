@@ -33,9 +33,7 @@ switch (args.FirstOrDefault())
     case "intake":
         return Tributary.Bench.IntakeBench.Run(args, root);
     case "convert":
-        var sizeAt = Array.IndexOf(args, "--size-mb");
-        var sizeMb = sizeAt > 0 ? int.Parse(args[sizeAt + 1], System.Globalization.CultureInfo.InvariantCulture) : 1024;
-        return Convert(sizeMb, root, gzip: args.Contains("--gzip"));
+        return Convert(Tributary.Bench.BenchArgs.Number(args, "--size-mb", 1024), root, gzip: Tributary.Bench.BenchArgs.Flag(args, "--gzip"));
     default:
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);

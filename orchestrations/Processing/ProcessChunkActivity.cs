@@ -58,12 +58,21 @@ public sealed class ProcessChunkActivity(
         return outcome;
     }
 
-    /// <summary>Where a chunk's time goes (logged with its counts): what to speed up next.</summary>
+    /// <summary>
+    /// The chunk's one clock: its total time (the result's Seconds and StartedAt) and where that time goes by stage
+    /// (logged with its counts): what to speed up next.
+    /// </summary>
     private sealed class StageClock
     {
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private TimeSpan last;
         public TimeSpan Staging, SlotWait, DuckDb, Stats, Upload;
+
+        /// <summary>Time since the chunk started, stages or not.</summary>
+        public TimeSpan Elapsed => clock.Elapsed;
+
+        /// <summary>Starts the first stage's lap now: the set-up before it counts in the total only.</summary>
+        public void BeginLaps() => last = clock.Elapsed;
 
         public void Lap(ref TimeSpan stage)
         {
@@ -79,7 +88,7 @@ public sealed class ProcessChunkActivity(
 
     private async Task<ChunkResult> ProcessAsync(ChunkSpec chunk)
     {
-        var clock = Stopwatch.StartNew();
+        var stages = new StageClock();
         var dataset = await definitions.GetAsync(chunk.Dataset, chunk.DefinitionHash);
         var curatedName = StorageLayout.CuratedPart(chunk.Dataset, chunk.RunId, chunk.Index);
         var rejectedName = StorageLayout.RejectedPart(chunk.Dataset, chunk.RunId, chunk.Index);
@@ -87,7 +96,7 @@ public sealed class ProcessChunkActivity(
         using var work = new WorkDirectory(options.WorkDirectory, $"chunk-{chunk.Index}");
         var local = work.File("input." + chunk.Format.Name());
         ChunkOutcome outcome;
-        var stages = new StageClock();
+        stages.BeginLaps();
         try
         {
             var unreadable = await StageAsync(chunk, local);
@@ -106,7 +115,7 @@ public sealed class ProcessChunkActivity(
             await store.DeleteIfExistsAsync(BlobContainers.Curated, curatedName);
             await store.DeleteIfExistsAsync(BlobContainers.Rejected, rejectedName);
             var quarantined = await quarantine.QuarantineAsync(chunk.RunId, chunk.Dataset, chunk.Input, outcome.FileProblem);
-            return Result(chunk, outcome, null, quarantined.QuarantinePath, clock);
+            return Result(chunk, outcome, null, quarantined.QuarantinePath, stages.Elapsed);
         }
 
         // The Delta stats are read from the local file: the commit then needs no download of any part.
@@ -127,14 +136,14 @@ public sealed class ProcessChunkActivity(
 
         stages.Lap(ref stages.Upload);
         logger.LogInformation("Chunk {Index} of run {RunId}: {Read} read, {Curated} curated, {Rejected} rejected in {Seconds:F2}s (staging {Staging:F2}s, slot wait {SlotWait:F2}s, DuckDB {DuckDb:F2}s, stats {Stats:F2}s, upload {Upload:F2}s)",
-            chunk.Index, chunk.RunId, outcome.RowsRead, outcome.RowsCurated, outcome.RowsRejected, clock.Elapsed.TotalSeconds,
+            chunk.Index, chunk.RunId, outcome.RowsRead, outcome.RowsCurated, outcome.RowsRejected, stages.Elapsed.TotalSeconds,
             stages.Staging.TotalSeconds, stages.SlotWait.TotalSeconds, stages.DuckDb.TotalSeconds, stages.Stats.TotalSeconds, stages.Upload.TotalSeconds);
         return Result(
             chunk,
             outcome,
             $"{BlobContainers.Curated}/{curatedName}",
             outcome.RowsRejected > 0 ? $"{BlobContainers.Rejected}/{rejectedName}" : null,
-            clock) with { CuratedBytes = bytes, CuratedStats = stats.ToJson() };
+            stages.Elapsed) with { CuratedBytes = bytes, CuratedStats = stats.ToJson() };
     }
 
     /// <summary>
@@ -188,7 +197,8 @@ public sealed class ProcessChunkActivity(
         return null;
     }
 
-    private static ChunkResult Result(ChunkSpec chunk, ChunkOutcome outcome, string? curated, string? rejected, Stopwatch clock) => new(
+    /// <param name="elapsed">The chunk's time so far (<see cref="StageClock.Elapsed"/>): its Seconds, and back from now its StartedAt.</param>
+    private static ChunkResult Result(ChunkSpec chunk, ChunkOutcome outcome, string? curated, string? rejected, TimeSpan elapsed) => new(
         chunk.Index, chunk.Input, chunk.Offset, chunk.Length, outcome.RowsRead, outcome.RowsCurated, outcome.RowsRejected,
-        curated, rejected, Math.Round(clock.Elapsed.TotalSeconds, 3), outcome.FileProblem, StartedAt: DateTime.UtcNow - clock.Elapsed);
+        curated, rejected, Math.Round(elapsed.TotalSeconds, 3), outcome.FileProblem, StartedAt: DateTime.UtcNow - elapsed);
 }

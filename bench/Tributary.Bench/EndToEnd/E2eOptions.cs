@@ -74,13 +74,7 @@ public sealed record E2eOptions(
 
     public static E2eOptions Parse(string[] args)
     {
-        string? Value(string name)
-        {
-            var at = Array.IndexOf(args, name);
-            return at > 0 && at + 1 < args.Length ? args[at + 1] : null;
-        }
-
-        var mode = Value("--mode") ?? "mix";
+        var mode = BenchArgs.Value(args, "--mode") ?? "mix";
         var (files, rows, batchFiles, batchSeconds) = mode switch
         {
             "mix" => (24, 300_000L, 0, 3.0),
@@ -89,32 +83,27 @@ public sealed record E2eOptions(
             _ => throw new ArgumentException($"unknown mode '{mode}'"),
         };
         var environment = new Dictionary<string, string>();
-        var levers = new List<string>();
-        for (var i = 0; i < args.Length - 1; i++)
+        foreach (var setting in BenchArgs.Values(args, "--env"))
         {
-            if (args[i] == "--env" && args[i + 1].Split('=', 2) is [var key, var value])
+            // A setting without '=' is ignored.
+            if (setting.Split('=', 2) is [var key, var value])
             {
                 environment[key] = value;
-            }
-
-            if (args[i] == "--lever")
-            {
-                levers.Add(args[i + 1]);
             }
         }
 
         return new E2eOptions(
             mode,
-            Value("--files") is { } f ? int.Parse(f, CultureInfo.InvariantCulture) : files,
-            Value("--rows") is { } r ? long.Parse(r, CultureInfo.InvariantCulture) : rows,
-            Value("--repeat") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 1,
-            Value("--batch-files") is { } bf ? int.Parse(bf, CultureInfo.InvariantCulture) : batchFiles,
-            Value("--batch-seconds") is { } bs ? double.Parse(bs, CultureInfo.InvariantCulture) : batchSeconds,
-            Value("--drop-parallel") is { } dp ? int.Parse(dp, CultureInfo.InvariantCulture) : 16,
+            BenchArgs.Number(args, "--files", files),
+            BenchArgs.Number(args, "--rows", rows),
+            BenchArgs.Number(args, "--repeat", 1),
+            BenchArgs.Number(args, "--batch-files", batchFiles),
+            BenchArgs.Number(args, "--batch-seconds", batchSeconds),
+            BenchArgs.Number(args, "--drop-parallel", 16),
             // One run per file is what per-file measures: its files are dropped separately (a drop of a folder is one run).
-            mode == "per-file" || args.Contains("--drop-separately"),
-            args.Contains("--no-direct"),
+            mode == "per-file" || BenchArgs.Flag(args, "--drop-separately"),
+            BenchArgs.Flag(args, "--no-direct"),
             environment,
-            levers);
+            BenchArgs.Values(args, "--lever"));
     }
 }

@@ -2,12 +2,16 @@ using Tributary.Testing.Processes;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
+using Tributary.Cli.Hosting;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Samples;
 using Tributary.Orchestrations.Storage;
+using Tributary.Testing.Runs;
 
 namespace Tributary.Cli.Tests.Ui;
 
@@ -74,7 +78,7 @@ public sealed partial class UiServeFixture : IAsyncLifetime
         var name = $"{Dataset}/ui/trips.csv";
         var uploaded = await Store.Blob(BlobContainers.Incoming, name).UploadAsync(RawFile, overwrite: true);
         RunId = RunIds.ForBlob(Dataset, name, uploaded.Value.ETag.ToString());
-        Manifest = await WaitForManifestAsync(TimeSpan.FromMinutes(2));
+        Manifest = await WaitForRunAsync(configuration, TimeSpan.FromMinutes(2));
         var runSeconds = clock.Elapsed.TotalSeconds;
         Browser = await browser;
         Timings = string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -94,23 +98,22 @@ public sealed partial class UiServeFixture : IAsyncLifetime
         Directory.Delete(work, recursive: true);
     }
 
-    private async Task<RunManifest> WaitForManifestAsync(TimeSpan timeout)
+    /// <summary>
+    /// The run's manifest (its orchestration's output, the same one it commits) once the run has ended: the tests'
+    /// shared wait, <see cref="RunEnd"/>, through a client of serve's task hub. Unlike RunWaiter, a run that did not
+    /// complete reports serve's output, the only log of the child process.
+    /// </summary>
+    private async Task<RunManifest> WaitForRunAsync(IConfiguration configuration, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        await using var client = await TestHosts.StartAsync(configuration, HostRole.ClientOnly, watch: false);
+        var ended = await RunEnd.WaitAsync(client.Client, RunId, timeout);
+        if (ended is { RuntimeStatus: OrchestrationRuntimeStatus.Completed })
         {
-            if (await Store.ReadJsonAsync<RunManifest>(BlobContainers.Results, StorageLayout.Manifest(Dataset, RunId)) is { } manifest)
-            {
-                return manifest;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"run {RunId} wrote no manifest in {timeout}:{Environment.NewLine}{serve!.Output}");
-            }
-
-            await Task.Delay(250);
+            return ended.ReadOutputAs<RunManifest>()!;
         }
+
+        var outcome = ended is null ? $"did not end in {timeout}" : $"ended {ended.RuntimeStatus}";
+        throw new InvalidOperationException($"run {RunId} {outcome}:{Environment.NewLine}{serve!.Output}");
     }
 
     private async Task<IBrowser> LaunchBrowserAsync()
