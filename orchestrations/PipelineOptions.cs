@@ -35,6 +35,13 @@ public sealed class PipelineOptions
     /// </summary>
     public string DuckDbMemoryLimit { get; set; } = "128MB";
 
+    /// <summary>
+    /// Above this many curated rows, a refresh with a quantile or count_distinct measure computes its groups in batches
+    /// (see <c>AggregateRecompute</c>): those measures hold every value of a group in memory, outside
+    /// <see cref="DuckDbMemoryLimit"/>. 4 M rows keep one quantile's values near 32 MB.
+    /// </summary>
+    public long RefreshRowsPerBatch { get; set; } = 4_000_000;
+
     /// <summary>DuckDB's memory limit while processing one chunk (the aggregation uses <see cref="DuckDbMemoryLimit"/>).</summary>
     public string DuckDbChunkMemoryLimit { get; set; } = Processing.DuckDbChunkProcessor.DefaultMemoryLimit;
 

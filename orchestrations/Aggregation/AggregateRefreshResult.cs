@@ -8,4 +8,5 @@ namespace Tributary.Orchestrations.Aggregation;
 /// <param name="Full">Every group was recomputed (first refresh, spec change, gap in the curated log, or asked for).</param>
 /// <param name="Attempts">Tries, each after a concurrent refresh moved the aggregate on.</param>
 /// <param name="CuratedFilesRead">Curated files the last try read (the others were skipped by their stats).</param>
-public sealed record AggregateRefreshResult(long AggregateVersion, long CuratedVersion, long GroupsRefreshed, bool Committed, bool Full, int Attempts, int CuratedFilesRead);
+/// <param name="Batches">Batches of groups the last try computed (more than one over many rows; see PipelineOptions.RefreshRowsPerBatch).</param>
+public sealed record AggregateRefreshResult(long AggregateVersion, long CuratedVersion, long GroupsRefreshed, bool Committed, bool Full, int Attempts, int CuratedFilesRead, int Batches = 1);

@@ -95,7 +95,7 @@ public sealed class AggregateRefresher
         var curatedSchema = curatedSnapshot.Metadata.Schema;
 
         using var connection = DuckDbTables.Open(work.Path, options.DuckDbMemoryLimit);
-        var recompute = new AggregateRecompute(connection, spec);
+        var recompute = new AggregateRecompute(connection, spec, options.RefreshRowsPerBatch);
         var isFull = changed is null || (spec.GroupBy.Count == 0 && changed.Count > 0);
         long groups = 0;
         var filesRead = 0;
@@ -194,7 +194,7 @@ public sealed class AggregateRefresher
             return result.AlreadyCommitted ? new AggregateRefreshResult(result.Version, curatedVersion, 0, false, false, attempt, filesRead) : null;
         }
 
-        return new AggregateRefreshResult(result.Version, curatedVersion, groups, true, isFull, attempt, filesRead);
+        return new AggregateRefreshResult(result.Version, curatedVersion, groups, true, isFull, attempt, filesRead, recompute.Batches);
     }
 
     private DatasetTables Tables => tables ?? throw new InvalidOperationException("this refresher was built without DatasetTables: pass the table stores");

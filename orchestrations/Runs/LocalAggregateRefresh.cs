@@ -38,7 +38,7 @@ public sealed class LocalAggregateRefresh(
                 refresher.RefreshAsync(request.Dataset, definition.Aggregation, Math.Max(curatedVersion, versions.Of(request.Dataset, request.DefinitionHash) ?? curatedVersion), request.RunId))
             : await refresher.RefreshAsync(request.Dataset, definition.Aggregation, curatedVersion, request.RunId);
         var message = refresh.Committed
-            ? $"{refresh.GroupsRefreshed} group(s) refreshed{(refresh.Full ? " (full recompute)" : "")}"
+            ? $"{refresh.GroupsRefreshed} group(s) refreshed{(refresh.Full ? " (full recompute)" : "")}{(refresh.Batches > 1 ? $" in {refresh.Batches} batches" : "")}"
             : $"the aggregate already reflects curated version {refresh.CuratedVersion}";
         return new AggregationOutcome(
             AggregationEngines.DuckDb, null, null, refresh.GroupsRefreshed, [StorageLayout.AggregateTablePath(request.Dataset)], AggregationState.Succeeded, message,

@@ -98,6 +98,29 @@ public sealed class AggregateRefresherTests : IDisposable
     }
 
     [Fact]
+    public async Task Groups_computed_in_batches_by_key_hash_equal_the_spec_over_the_raw_rows()
+    {
+        // 100 rows per batch: 300 rows make 3 batches, 550 make 6 (the quantile and count_distinct then hold a share).
+        var batched = new AggregateRefresher(new TableFileCache(Path.Combine(work, "cache")), new PipelineOptions { WorkDirectory = work, RefreshRowsPerBatch = 100 });
+        var v0 = await curated.CommitRunAsync(("a.csv", CuratedTestTable.Rows(1, 300)));
+        var first = await RefreshAsync(v0, batched);
+        Assert.True(first.Full);
+        Assert.Equal(3, first.Batches);
+        await AssertAggregateIsExactAsync();
+
+        var v1 = await curated.CommitRunAsync(("b.csv", CuratedTestTable.Rows(2, 200)), ("c.csv", CuratedTestTable.Rows(3, 50, firstDay: 5, days: 1)));
+        var second = await RefreshAsync(v1, batched);
+        Assert.False(second.Full);
+        Assert.Equal(6, second.Batches);
+        await AssertAggregateIsExactAsync();
+
+        await RefreshAsync(await curated.RemoveInputAsync("c.csv"), batched);
+        await AssertAggregateIsExactAsync();
+        Assert.Equal(1, (await RefreshAsync(await curated.CommitRunAsync(("d.csv", CuratedTestTable.Rows(4, 30))))).Batches);
+        await AssertAggregateIsExactAsync();
+    }
+
+    [Fact]
     public async Task A_refresh_for_an_older_curated_version_than_reflected_does_nothing()
     {
         var v0 = await curated.CommitRunAsync(("a.csv", CuratedTestTable.Rows(1, 100)));
