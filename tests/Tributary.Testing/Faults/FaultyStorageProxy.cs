@@ -294,10 +294,16 @@ public sealed partial class FaultyStorageProxy : IAsyncDisposable
     /// <summary>SO_LINGER 0 then close: the peer gets a TCP RST, not an orderly FIN.</summary>
     private static void Reset(TcpClient client)
     {
+        // A connection that ended meanwhile has disposed its TcpClient, which drops its socket (Client is then null).
+        if (client.Client is not { } socket)
+        {
+            return;
+        }
+
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0);
-            client.Client.Close();
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
