@@ -12,7 +12,7 @@ namespace Tributary.Orchestrations.Aggregation;
 /// Measures are always computed from rows, so count_distinct and quantile stay exact.
 /// </summary>
 /// <param name="rowsPerBatch">See <see cref="PipelineOptions.RefreshRowsPerBatch"/>.</param>
-internal sealed class AggregateRecompute(DuckDBConnection connection, AggregationSpec spec, long rowsPerBatch = long.MaxValue)
+internal sealed class AggregateRecompute(DuckDBConnection connection, AggregationSpec spec, long rowsPerBatch)
 {
     public const string Result = "refreshed";
 
@@ -125,15 +125,15 @@ internal sealed class AggregateRecompute(DuckDBConnection connection, Aggregatio
     /// <summary>How many batches <see cref="Compute"/> splits the groups into: one unless there are groups, a holistic measure and many rows.</summary>
     private int BatchCount()
     {
-        var holistic = spec.Measures.Any(m => m.Function.Equals("quantile", StringComparison.OrdinalIgnoreCase) || m.Function.Equals("count_distinct", StringComparison.OrdinalIgnoreCase));
-        if (spec.GroupBy.Count == 0 || !holistic || rowsPerBatch == long.MaxValue)
+        if (spec.GroupBy.Count == 0 || !spec.Measures.Any(AggregationSqlCompiler.IsHolistic))
         {
             return 1;
         }
 
         // All curated rows (the Parquet footers' counts, no scan): an upper bound for the affected groups' rows too.
         var rows = ScalarInt64(connection, $"SELECT count(*) FROM {AggregationSqlCompiler.SourceRelation}");
-        return (int)Math.Clamp((rows + rowsPerBatch - 1) / Math.Max(1, rowsPerBatch), 1, MaxBatches);
+        var perBatch = Math.Max(1, rowsPerBatch);
+        return (int)Math.Clamp(rows / perBatch + (rows % perBatch == 0 ? 0 : 1), 1, MaxBatches);
     }
 
     private void CreateCurated(IReadOnlyList<string> files, DeltaSchema schema) =>

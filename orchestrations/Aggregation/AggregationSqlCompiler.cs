@@ -88,6 +88,9 @@ public static class AggregationSqlCompiler
         };
     }
 
+    /// <summary>Whether the measure needs every value of its group at once (quantile, count_distinct), not a running state.</summary>
+    public static bool IsHolistic(MeasureSpec measure) => measure.Function.ToLowerInvariant() is "quantile" or "count_distinct";
+
     private static string Quantile(MeasureSpec measure, string column, SqlDialect dialect)
     {
         if (measure.P is not { } p || p is < 0 or > 1)
