@@ -53,6 +53,14 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
 
     private async Task<FilePlan> PlanTextAsync(string runId, DatasetDefinition dataset, BlobReference input, DataFormat format, int firstIndex, CancellationToken cancellationToken)
     {
+        if (input.Size <= dataset.Input.ChunkSizeBytes)
+        {
+            // A file no larger than one chunk is that chunk, whatever its records: it is not read here. Its chunk's pre-pass
+            // finds what the scan would (a header longer than the limit, no data records) and the file is quarantined with
+            // that reason, so planning a drop of small files downloads nothing (24 files of 12 MB: 4 s of a 17 s run).
+            return new FilePlan([new ChunkSpec(runId, dataset.Name, firstIndex, input, format)], null);
+        }
+
         TextLayout layout;
         await using (var stream = await store.OpenReadAsync(input, cancellationToken: cancellationToken))
         {

@@ -37,7 +37,7 @@ public static class E2eBench
                 }
 
                 Console.WriteLine($"[{round}] --- {name}: {Describe(variant)}");
-                var product = await ProductPath.RunAsync(tributary, folder, home, variant, ServeEnvironment(root, variant));
+                var product = await ProductPath.RunAsync(tributary, folder, home, variant, ServeEnvironment(root, variant), options.Warm ? E2eInputs.WarmUp(cache) : null);
                 Print(round, rows, files, direct, product);
                 Directory.Delete(home, recursive: true);
             }
@@ -77,6 +77,8 @@ public static class E2eBench
         Console.WriteLine($"[{round}]         chunks by format: {ByFormat(manifests.SelectMany(m => m.Chunks))}");
         Console.WriteLine(FormattableString.Invariant(
             $"[{round}] peak RSS: serve {product.ServePeakMb:F0} MB; {string.Join(", ", product.Helpers.Select(h => $"{h.Name} {h.PeakMb:F0} MB"))}; load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"[{round}] CPU from the drop to the last run: serve {product.ServeCpuSeconds:F1} s; {string.Join(", ", product.Helpers.Select(h => $"{h.Name} {h.CpuSeconds:F1} s"))} (core-seconds; {Environment.ProcessorCount} cores)"));
     }
 
     /// <summary>
@@ -108,7 +110,7 @@ public static class E2eBench
     }
 
     private static string Describe(E2eOptions options) =>
-        $"drop --parallel {options.DropParallel}{(options.DropSeparately ? " --separately" : string.Empty)}, batch window {options.BatchMaxFiles} files / {options.BatchMaxSeconds.ToString(CultureInfo.InvariantCulture)} s{string.Concat(options.Environment.Select(e => $", {e.Key}={e.Value}"))}";
+        $"{(options.Warm ? "warm serve, " : string.Empty)}drop --parallel {options.DropParallel}{(options.DropSeparately ? " --separately" : string.Empty)}, batch window {options.BatchMaxFiles} files / {options.BatchMaxSeconds.ToString(CultureInfo.InvariantCulture)} s{string.Concat(options.Environment.Select(e => $", {e.Key}={e.Value}"))}";
 
     private static double Percentile(IReadOnlyList<double> sorted, double p)
     {

@@ -16,15 +16,18 @@ public sealed record E2eOptions(
     int DropParallel,
     bool DropSeparately,
     bool SkipDirect,
+    bool Warm,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string> Levers)
 {
     public const string Usage = """
         usage: e2e [--mode mix|small|per-file] [--files N] [--rows N] [--repeat N] [--batch-files N] [--batch-seconds S]
-                   [--drop-parallel N] [--drop-separately] [--no-direct] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
+                   [--drop-parallel N] [--drop-separately] [--no-direct] [--warm] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
           mix      : --rows total rows (default 300,000; the issue's size is 3,000,000) over --files parts (default 24)
           small    : --files files of ~10 KB (default 1,000; the issue's size is 10,000), batch window of --batch-files (default 500)
           per-file : --files files of ~10 KB (default 100), one run each (dropped --separately)
+          --warm   : serve first takes in a small warm-up drop (one file per format) and the timing starts after it:
+                     the steady state of a serve that runs all day, not its first minute (tiered JIT, first connections)
           --env    : extra settings for `tributary serve` and `drop`, e.g. --env Tributary__Engine__PartitionCount=2
           --lever  : a variant run after the baseline in every round (A B A B ...), settings as --env;
                      drop.parallel=N changes `drop --parallel`; drop.separately=true adds `drop --separately` (each file
@@ -103,6 +106,7 @@ public sealed record E2eOptions(
             // One run per file is what per-file measures: its files are dropped separately (a drop of a folder is one run).
             mode == "per-file" || BenchArgs.Flag(args, "--drop-separately"),
             BenchArgs.Flag(args, "--no-direct"),
+            BenchArgs.Flag(args, "--warm"),
             environment,
             BenchArgs.Values(args, "--lever"));
     }

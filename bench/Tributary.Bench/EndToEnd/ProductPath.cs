@@ -21,9 +21,11 @@ public static class ProductPath
         IReadOnlyList<RunManifest> Manifests,
         IReadOnlyList<double> DropToStartSeconds,
         double ServePeakMb,
-        IReadOnlyList<(string Name, double PeakMb)> Helpers);
+        IReadOnlyList<(string Name, double PeakMb, double CpuSeconds)> Helpers,
+        double ServeCpuSeconds);
 
-    public static async Task<Result> RunAsync(string tributary, string folder, string home, E2eOptions options, IReadOnlyDictionary<string, string> environment)
+    /// <param name="warmUp">A folder serve takes in first, untimed (`--warm`); its runs are left out of the result.</param>
+    public static async Task<Result> RunAsync(string tributary, string folder, string home, E2eOptions options, IReadOnlyDictionary<string, string> environment, string? warmUp = null)
     {
         var work = Directory.CreateDirectory(Path.Combine(home, "work")).FullName;
         var childEnvironment = new Dictionary<string, string>(environment) { ["TRIBUTARY_HOME"] = Path.Combine(home, "home") };
@@ -31,9 +33,13 @@ public static class ProductPath
         using var serve = await ServeChild.StartAsync(childEnvironment, new ServeChildOptions(tributary, work, Timeout: TimeSpan.FromMinutes(3)));
         var expected = Directory.GetFiles(folder).Length;
         var results = new BlobServiceClient(serve.ConnectionString).GetBlobContainerClient(BlobContainers.Results);
+        var warmUpRuns = warmUp is null ? new HashSet<string>(StringComparer.Ordinal) : await WarmUpAsync(tributary, warmUp, childEnvironment, work, results);
 
         // Each upload's acknowledgement, as drop prints it (one line per file, as soon as it is uploaded).
         var uploadedAt = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
+        // CPU from the drop on: serve's and its helpers' (Azurite, sidecar) core-seconds for this run, beside the wall time.
+        var serveCpuBefore = ServeChild.CpuSeconds(serve.Pid);
+        var helpersCpuBefore = serve.Helpers(childEnvironment["TRIBUTARY_HOME"]).ToDictionary(h => h.Name, h => h.CpuSeconds);
         var clock = Stopwatch.StartNew();
         var dropStart = DateTime.UtcNow;
         string[] dropArgs = ["drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options.DropSeparately ? ["--separately"] : Array.Empty<string>()];
@@ -84,20 +90,15 @@ public static class ProductPath
                 continue;
             }
 
-            await foreach (var blob in results.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "taxi/", default))
-            {
-                if (blob.Name.EndsWith("/_manifest.json", StringComparison.Ordinal) && !manifests.ContainsKey(blob.Name))
-                {
-                    var content = await results.GetBlobClient(blob.Name).DownloadContentAsync();
-                    manifests[blob.Name] = JsonSerializer.Deserialize<RunManifest>(content.Value.Content.ToString(), BlobStore.Json)!;
-                }
-            }
+            await ReadNewManifestsAsync(results, manifests, warmUpRuns);
         }
 
         // Drop start to the last run's completion (its manifest is written right after, by the run's last activities).
         var wall = (manifests.Values.Max(m => m.Timings.CompletedAt) - dropStart).TotalSeconds;
         var servePeak = ServeChild.PeakMb(serve.Pid);
-        var helpers = serve.Helpers(childEnvironment["TRIBUTARY_HOME"]);
+        var serveCpu = ServeChild.CpuSeconds(serve.Pid) - serveCpuBefore;
+        var helpers = serve.Helpers(childEnvironment["TRIBUTARY_HOME"])
+            .Select(h => h with { CpuSeconds = h.CpuSeconds - helpersCpuBefore.GetValueOrDefault(h.Name) }).ToList();
         await drop.WaitForExitAsync();
         dropSeconds ??= clock.Elapsed.TotalSeconds;
         var lastUpload = uploadedAt.Values.DefaultIfEmpty(dropStart).Max();
@@ -105,7 +106,57 @@ public static class ProductPath
             .SelectMany(m => m.Inputs.Select(i => (m.Timings.StartedAt - (uploadedAt.TryGetValue(i.Name, out var at) ? at : i.LastModified?.UtcDateTime ?? dropStart)).TotalSeconds))
             .Order()
             .ToList();
-        return new Result((lastUpload - dropStart).TotalSeconds, dropSeconds.Value, wall, [.. manifests.Values], dropToStart, servePeak, helpers);
+        return new Result((lastUpload - dropStart).TotalSeconds, dropSeconds.Value, wall, [.. manifests.Values], dropToStart, servePeak, helpers, serveCpu);
+    }
+
+    /// <summary>Adds the manifests of runs finished since the last look (all but <paramref name="ignored"/>).</summary>
+    private static async Task ReadNewManifestsAsync(BlobContainerClient results, Dictionary<string, RunManifest> manifests, HashSet<string> ignored)
+    {
+        if (!await results.ExistsAsync())
+        {
+            return;
+        }
+
+        await foreach (var blob in results.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "taxi/", default))
+        {
+            if (blob.Name.EndsWith("/_manifest.json", StringComparison.Ordinal) && !manifests.ContainsKey(blob.Name) && !ignored.Contains(blob.Name))
+            {
+                var content = await results.GetBlobClient(blob.Name).DownloadContentAsync();
+                manifests[blob.Name] = JsonSerializer.Deserialize<RunManifest>(content.Value.Content.ToString(), BlobStore.Json)!;
+            }
+        }
+    }
+
+    /// <summary>Drops the warm-up folder and waits for its runs: what serve does in its first minute is then behind it.</summary>
+    private static async Task<HashSet<string>> WarmUpAsync(string tributary, string folder, IReadOnlyDictionary<string, string> environment, string work, BlobContainerClient results)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var drop = Process.Start(ServeChild.Command(tributary, environment, work, ["drop", folder, "--dataset", "taxi"]))!)
+        {
+            var output = drop.StandardOutput.ReadToEndAsync();
+            var errors = drop.StandardError.ReadToEndAsync();
+            await drop.WaitForExitAsync();
+            if (drop.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"the warm-up drop failed: {await output}{await errors}");
+            }
+        }
+
+        var expected = Directory.GetFiles(folder).Length;
+        var manifests = new Dictionary<string, RunManifest>(StringComparer.Ordinal);
+        while (manifests.Values.Sum(m => m.Inputs.Count) < expected)
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException($"the warm-up drop's {expected} files were not committed in 5 minutes");
+            }
+
+            await Task.Delay(500);
+            await ReadNewManifestsAsync(results, manifests, []);
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"    warm-up: {expected} files taken in and committed in {clock.Elapsed.TotalSeconds:F1} s (not timed)"));
+        return manifests.Keys.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Stops the home's shared Azurite when the run is over (serve leaves it running for the next command).</summary>

@@ -166,10 +166,32 @@ public sealed class ServeChild : IDisposable
         }
     }
 
-    /// <summary>Serve's children (the durable sidecar) and any process naming <paramref name="home"/> (its Azurite), with their peak RSS.</summary>
-    public IReadOnlyList<(string Name, double PeakMb)> Helpers(string home)
+    /// <summary>
+    /// CPU seconds a process has used so far (user + system, from /proc/PID/stat): a run's cost in core time, which the
+    /// machine's other load moves less than its wall time; 0 when the process is gone.
+    /// </summary>
+    public static double CpuSeconds(int pid)
     {
-        var found = new List<(string, double)>();
+        try
+        {
+            // Fields after the command (which may hold spaces) start at state; utime and stime are the 14th and 15th fields.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / (double)ClockTicksPerSecond;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>USER_HZ: 100 on Linux on every architecture .NET runs on.</summary>
+    private const int ClockTicksPerSecond = 100;
+
+    /// <summary>Serve's children (the durable sidecar) and any process naming <paramref name="home"/> (its Azurite), with their peak RSS and CPU seconds so far.</summary>
+    public IReadOnlyList<(string Name, double PeakMb, double CpuSeconds)> Helpers(string home)
+    {
+        var found = new List<(string, double, double)>();
         foreach (var dir in Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
         {
             try
@@ -180,7 +202,7 @@ public sealed class ServeChild : IDisposable
                 var pid = int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture);
                 if (parent == process.Id.ToString(CultureInfo.InvariantCulture) || command.Contains(home, StringComparison.Ordinal))
                 {
-                    found.Add((command.Contains("azurite", StringComparison.OrdinalIgnoreCase) ? "azurite" : Path.GetFileName(command.Split(' ')[0]), PeakMb(pid)));
+                    found.Add((command.Contains("azurite", StringComparison.OrdinalIgnoreCase) ? "azurite" : Path.GetFileName(command.Split(' ')[0]), PeakMb(pid), CpuSeconds(pid)));
                 }
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or FormatException)
