@@ -45,7 +45,7 @@ public sealed class PipelineOptions
     /// <summary>DuckDB's memory limit while processing one chunk (the aggregation uses <see cref="DuckDbMemoryLimit"/>).</summary>
     public string DuckDbChunkMemoryLimit { get; set; } = Processing.DuckDbChunkProcessor.DefaultMemoryLimit;
 
-    /// <summary>Chunks one host processes with DuckDB at once (see <see cref="Processing.ChunkSlots"/>); peak RSS follows it.</summary>
+    /// <summary>Slots for chunks one host processes with DuckDB at once, each one large chunk or two small ones (see <see cref="Processing.ChunkSlots"/>); peak RSS follows it.</summary>
     public int ChunksInFlight { get; set; } = Processing.ChunkSlots.Default;
 
     /// <summary>Bounds on what a gzip input may expand to (a gzip bomb is quarantined, reading stops at the limit).</summary>

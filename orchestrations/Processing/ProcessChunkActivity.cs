@@ -51,9 +51,11 @@ public sealed class ProcessChunkActivity(
     /// <summary>DuckDB runs only in one of the host's chunk slots: the bound on memory (see <see cref="ChunkSlots"/>).</summary>
     private async Task<ChunkOutcome> ProcessInSlotAsync(ChunkSpec chunk, string local, DatasetDefinition dataset, WorkDirectory work, StageClock stages)
     {
-        using var slot = await slots.TakeAsync();
+        // Its size as staged (a text range, a decompressed gzip, a Parquet file) says how much of a slot it needs.
+        var small = new FileInfo(local).Length <= dataset.Input.ChunkSizeBytes / 2;
+        using var slot = await slots.TakeAsync(small);
         stages.Lap(ref stages.SlotWait);
-        var outcome = processor.Process(LocalChunk.Of(chunk, local), dataset, work.File("curated.parquet"), work.File("rejected.jsonl"), work.Path, options.DuckDbChunkMemoryLimit);
+        var outcome = processor.Process(LocalChunk.Of(chunk, local), dataset, work.File("curated.parquet"), work.File("rejected.jsonl"), work.Path, options.DuckDbChunkMemoryLimit, ChunkSlots.ThreadsFor(small));
         stages.Lap(ref stages.DuckDb);
         return outcome;
     }
