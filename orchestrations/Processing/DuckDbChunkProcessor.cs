@@ -110,8 +110,9 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             }
         }
 
-        string Raw(ColumnSpec c) => !isCsv
-            ? $"__values[{schema.ToList().IndexOf(c) + 1}]"
+        // A JSON line's values come as one list in schema order (see Source), so column i is __values[i + 1].
+        string Raw(ColumnSpec c, int index) => !isCsv
+            ? $"__values[{index + 1}]"
             : fileColumns.Contains(c.Name) ? Identifier(c.Name) : "CAST(NULL AS VARCHAR)";
 
         string Source()
@@ -135,7 +136,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
                   $"max_line_size = {MaxLineBytes(dataset)}, buffer_size = {2 * MaxLineBytes(dataset)})";
             // Every column's raw value from one parse of the line (a list of paths): one json_extract_string per column
             // parsed the line once per column, and DuckDB inlined the line's checks into each (JSON lines chunks cost 2.3x CSV's).
-            var paths = List(schema.Select(c => "$." + JsonKey(c.Name)));
+            var paths = List(schema.Select(c => JsonPath(c.Name)));
             return $"(SELECT __line, __is_object, CASE WHEN __is_object THEN json_extract_string(__line, {paths}) END AS __values FROM " +
                    $"(SELECT __line, coalesce(CASE WHEN json_valid(__line) THEN json_type(__line) = 'OBJECT' ELSE false END, false) AS __is_object FROM (SELECT rtrim(line, chr(13)) AS __line FROM {lines})))";
         }
@@ -157,14 +158,14 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             {
                 extra.Add(new ValidationSqlBuilder.Check(
                     $"CASE WHEN NOT __is_object THEN false WHEN NOT coalesce(starts_with({RawColumn(c)}, '{{') OR starts_with({RawColumn(c)}, '['), false) THEN false " +
-                    $"ELSE coalesce(json_type(__line, {Literal("$." + JsonKey(c.Name))}) IN ('OBJECT', 'ARRAY'), false) END",
+                    $"ELSE coalesce(json_type(__line, {Literal(JsonPath(c.Name))}) IN ('OBJECT', 'ARRAY'), false) END",
                     Literal($"{c.Name}: a nested JSON object or array is not a scalar value")));
             }
         }
 
         // The raw values once, then the typed values once, then the validity of each row from those columns.
         var source = Source();
-        var rawColumns = string.Join(", ", schema.Select(c => $"{Raw(c)} AS {RawColumn(c)}"));
+        var rawColumns = string.Join(", ", schema.Select((c, i) => $"{Raw(c, i)} AS {RawColumn(c)}"));
         var rows = ValidatedRows(
             $"SELECT {rawColumns}{(isCsv ? string.Empty : ", __line, __is_object")} FROM {source}", schema, rawIsText: true, extra, isCsv ? null : "__is_object");
 
@@ -457,7 +458,8 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         return names;
     }
 
-    private static string JsonKey(string name) => name.All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? name : $"\"{name}\"";
+    /// <summary>The JSON path of a top-level key: the list of values and the nested-value check must address the same key.</summary>
+    private static string JsonPath(string name) => "$." + (name.All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? name : $"\"{name}\"");
 
     private static string FirstLine(string message)
     {
