@@ -36,7 +36,7 @@ public sealed record RejectsReport(IReadOnlyList<RejectGroup> Groups, long RowsR
                 continue;
             }
 
-            await using var stream = await blob.OpenReadAsync(cancellationToken: cancellationToken);
+            await using var stream = await BlobStore.OpenReadAsync(blob, cancellationToken: cancellationToken);
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {

@@ -35,7 +35,7 @@ public static class RunDownloads
 
         try
         {
-            var stream = await store.BlobAt(path).OpenReadAsync(cancellationToken: cancellationToken);
+            var stream = await BlobStore.OpenReadAsync(store.BlobAt(path), cancellationToken: cancellationToken);
             return Results.Stream(stream, "application/octet-stream", fileDownloadName: path[(path.LastIndexOf('/') + 1)..]);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

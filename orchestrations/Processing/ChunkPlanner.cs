@@ -62,7 +62,7 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
         }
 
         TextLayout layout;
-        await using (var stream = await store.OpenReadAsync(input, cancellationToken: cancellationToken))
+        await using (var stream = await store.OpenReadAsync(input, cancellationToken))
         {
             var hasHeader = format == DataFormat.Csv && dataset.Input.Csv.Header;
             layout = await TextChunkPlanner.PlanAsync(stream, TextDialect.Of(dataset, format), hasHeader, dataset.Input.ChunkSizeBytes, cancellationToken);
@@ -89,7 +89,7 @@ public class ChunkPlanner(BlobStore store, PipelineOptions options)
         var local = work.File("decompressed." + format);
         try
         {
-            await using var compressed = await store.OpenReadAsync(input, cancellationToken: cancellationToken);
+            await using var compressed = await store.OpenReadAsync(input, cancellationToken);
             await using var file = new FileStream(local, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
             await Compression.VerifiedGzip.CopyAsync(compressed, file, options.Gzip, cancellationToken);
         }

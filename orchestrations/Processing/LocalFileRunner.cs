@@ -115,7 +115,7 @@ public static class LocalFileRunner
         await using var source = File.OpenRead(path);
         source.Position = offset;
         await using var destination = File.Create(target);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        var buffer = Storage.LargeBuffers.Pool.Rent(1 << 20);
         try
         {
             while (length > 0)
@@ -132,7 +132,7 @@ public static class LocalFileRunner
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            Storage.LargeBuffers.Pool.Return(buffer);
         }
     }
 }

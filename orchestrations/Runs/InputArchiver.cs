@@ -84,8 +84,8 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
         try
         {
             source = (await store.Blob(version.Container, version.Name).GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(version.ETag) }, cancellationToken)).Value;
-            await using var read = await store.OpenReadAsync(version with { Archived = null }, cancellationToken: cancellationToken);
-            await target.UploadAsync(read, BlobStore.Bounded(new BlobUploadOptions
+            await using var read = await store.OpenReadAsync(version with { Archived = null }, cancellationToken);
+            await BlockUpload.UploadAsync(target, read, new BlobUploadOptions
             {
                 Metadata = new Dictionary<string, string>
                 {
@@ -93,7 +93,7 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
                     [SourceModifiedKey] = source.LastModified.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 },
                 HttpHeaders = new BlobHttpHeaders { ContentType = source.ContentType, ContentEncoding = source.ContentEncoding },
-            }), cancellationToken);
+            }, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {

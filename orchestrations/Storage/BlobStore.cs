@@ -71,12 +71,21 @@ public sealed class BlobStore(BlobServiceClient service)
         }
     }
 
-    /// <summary>A read-only stream over one blob version that fetches it range by range (<paramref name="bufferSize"/> bytes per request).</summary>
-    public async Task<Stream> OpenReadAsync(BlobReference input, int bufferSize = 4 << 20, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One blob version as a forward-only stream: one GET whose response is read as it arrives (the SDK resumes it from
+    /// the last byte read, same version, after a network failure), so no read-ahead buffer is held.
+    /// </summary>
+    public async Task<Stream> OpenReadAsync(BlobReference input, CancellationToken cancellationToken = default)
     {
         var (blob, conditions) = Source(input);
-        var options = new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferSize, Conditions = conditions };
-        return await blob.OpenReadAsync(options, cancellationToken);
+        return await OpenReadAsync(blob, conditions, cancellationToken);
+    }
+
+    /// <summary>Any blob as a forward-only stream, the same way (the SDK's OpenRead holds a 4 MiB read-ahead buffer per stream).</summary>
+    public static async Task<Stream> OpenReadAsync(BlobClient blob, BlobRequestConditions? conditions = null, CancellationToken cancellationToken = default)
+    {
+        var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Conditions = conditions }, cancellationToken);
+        return response.Value.Content;
     }
 
     /// <summary>Writes the bytes [offset, offset + length) of one blob version at the same position of a local file.</summary>
@@ -90,31 +99,12 @@ public sealed class BlobStore(BlobServiceClient service)
         await content.CopyToAsync(target, cancellationToken);
     }
 
-    /// <summary>Uploads a local file in bounded blocks (see <see cref="Bounded"/>).</summary>
+    /// <summary>Uploads a local file in bounded blocks (<see cref="BlockUpload"/>).</summary>
     public async Task UploadFileAsync(string container, string name, string path, CancellationToken cancellationToken = default)
     {
-        await Blob(container, name).UploadAsync(path, Bounded(), cancellationToken);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        await BlockUpload.UploadAsync(Blob(container, name), file, cancellationToken: cancellationToken);
     }
-
-    /// <summary>
-    /// Upload options that send 4 MiB blocks, four at a time: every upload of a file or a stream goes through them. The
-    /// SDK's defaults send up to 256 MiB in one request and run 8 block uploads at once, each with its own buffer; a
-    /// stream (a copy) is buffered up to that size before the first byte leaves. serve peaked at 468 MB on a 512 MB gzip
-    /// input and at 384 MB with these bounds (docs/reliability.md, "Peak RSS per file").
-    /// </summary>
-    public static BlobUploadOptions Bounded(BlobUploadOptions? options = null)
-    {
-        options ??= new BlobUploadOptions();
-        options.TransferOptions = BoundedTransfer;
-        return options;
-    }
-
-    private static readonly Azure.Storage.StorageTransferOptions BoundedTransfer = new()
-    {
-        InitialTransferSize = 4 << 20,
-        MaximumTransferSize = 4 << 20,
-        MaximumConcurrency = 4,
-    };
 
     public async Task UploadJsonAsync<T>(string container, string name, T value, CancellationToken cancellationToken = default)
     {
@@ -144,8 +134,8 @@ public sealed class BlobStore(BlobServiceClient service)
     /// <summary>Copies one blob version into another container by streaming, so no SAS or server-side copy is needed.</summary>
     public async Task CopyAsync(BlobReference source, string container, string name, CancellationToken cancellationToken = default)
     {
-        await using var read = await OpenReadAsync(source, cancellationToken: cancellationToken);
-        await Blob(container, name).UploadAsync(read, Bounded(), cancellationToken);
+        await using var read = await OpenReadAsync(source, cancellationToken);
+        await BlockUpload.UploadAsync(Blob(container, name), read, cancellationToken: cancellationToken);
     }
 
     /// <summary>

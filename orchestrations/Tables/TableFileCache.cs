@@ -79,7 +79,11 @@ public sealed class TableFileCache
                 var blob = blobs.Container.GetBlobClient(blobs.TableRoot + storagePath);
                 try
                 {
-                    await blob.DownloadToAsync(partial, cancellationToken);
+                    // One streamed GET: the SDK's DownloadTo buffers ranges in the shared array pool, which keeps them.
+                    var response = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+                    await using var content = response.Value.Content;
+                    await using var file = File.Create(partial);
+                    await content.CopyToAsync(file, cancellationToken);
                 }
                 catch (Azure.RequestFailedException e) when (e.Status == 404)
                 {

@@ -32,7 +32,7 @@ public static class VerifiedGzip
     {
         var counted = new CountingStream(compressed);
         await using var gzip = new GZipStream(new ThenStream(counted, SentinelMember), CompressionMode.Decompress);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize + Marker.Length);
+        var buffer = Storage.LargeBuffers.Pool.Rent(BufferSize + Marker.Length);
         try
         {
             var held = 0;
@@ -72,7 +72,7 @@ public static class VerifiedGzip
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Storage.LargeBuffers.Pool.Return(buffer);
         }
     }
 

@@ -27,8 +27,8 @@ public static class FastCsvSplit
         var slow = new RecordPositions(chunk.FirstRecord);
         var slowLengths = new List<int>();
         long fast = 0;
-        var window = ArrayPool<byte>.Shared.Rent(WindowBytes);
-        var output = ArrayPool<byte>.Shared.Rent(OutputBytes);
+        var window = Storage.LargeBuffers.Pool.Rent(WindowBytes);
+        var output = Storage.LargeBuffers.Pool.Rent(OutputBytes);
         var outputLength = 0;
         try
         {
@@ -84,8 +84,8 @@ public static class FastCsvSplit
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(window);
-            ArrayPool<byte>.Shared.Return(output);
+            Storage.LargeBuffers.Pool.Return(window);
+            Storage.LargeBuffers.Pool.Return(output);
         }
 
         slow.ReadFromCopy(i => slowLengths[i]);
@@ -128,7 +128,7 @@ public static class FastCsvSplit
         source.ReadExactly(edge);
         var from = start == 0 && edge.SequenceEqual(TextRecordScanner.ByteOrderMark) ? TextRecordScanner.ByteOrderMark.Length : 0;
         source.Position = start + from;
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        var buffer = Storage.LargeBuffers.Pool.Rent(1 << 16);
         try
         {
             for (var remaining = end - from; remaining > 0;)
@@ -143,7 +143,7 @@ public static class FastCsvSplit
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Storage.LargeBuffers.Pool.Return(buffer);
         }
     }
 }

@@ -3,12 +3,13 @@ namespace Tributary.Orchestrations.Processing.Text;
 /// <summary>
 /// Where each record handed to DuckDB came from, in the order DuckDB reads them: its physical line, its record
 /// number in the file and its bytes in the staged chunk. Fixed-size blocks of a small struct, so a 64 MB chunk
-/// costs a few MB and growing never copies. Offsets in the file DuckDB reads are only needed when DuckDB refuses
+/// costs a few MB and growing never copies; a block stays under the large object heap's 85,000 bytes, so a chunk's
+/// blocks are collected and compacted with the rest of its garbage instead of lingering there. Offsets in the file DuckDB reads are only needed when DuckDB refuses
 /// a row (rare), so they are derived on demand.
 /// </summary>
 public sealed class RecordPositions(long firstRecord)
 {
-    private const int BlockSize = 1 << 16;
+    private const int BlockSize = 1 << 11;
 
     private readonly List<Entry[]> blocks = [];
     private Func<int, long>? readLength;

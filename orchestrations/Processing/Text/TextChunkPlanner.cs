@@ -63,7 +63,7 @@ public static class TextChunkPlanner
             }
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = Storage.LargeBuffers.Pool.Rent(BufferSize);
         long position = 0;
         try
         {
@@ -81,7 +81,7 @@ public static class TextChunkPlanner
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Storage.LargeBuffers.Pool.Return(buffer);
         }
 
         scanner.Finish(position, OnRecord);

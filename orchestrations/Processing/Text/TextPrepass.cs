@@ -103,7 +103,7 @@ public sealed class TextPrepass
         }
 
         var scanner = new TextRecordScanner(dialect, chunk.FileOffset, chunk.FirstLine);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = Storage.LargeBuffers.Pool.Rent(BufferSize);
         try
         {
             using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -119,7 +119,7 @@ public sealed class TextPrepass
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Storage.LargeBuffers.Pool.Return(buffer);
         }
 
         columns ??= columnsOf(null);
@@ -167,7 +167,7 @@ public sealed class TextPrepass
     private static bool Contains(LocalChunk chunk, byte value)
     {
         using var file = new FileStream(chunk.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = Storage.LargeBuffers.Pool.Rent(BufferSize);
         try
         {
             int read;
@@ -183,7 +183,7 @@ public sealed class TextPrepass
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Storage.LargeBuffers.Pool.Return(buffer);
         }
     }
 }
