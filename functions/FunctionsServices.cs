@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tributary.Functions.Http;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Api;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Functions;
 
@@ -19,7 +20,7 @@ public static class FunctionsServices
     public static IServiceCollection AddTributaryFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
-        var (blobs, queues) = StorageClients(configuration.GetSection(AppSettings.TributaryStorage));
+        var (blobs, queues) = StorageClients(configuration.GetSection(AppSettings.TributaryStorage), options);
         services.AddTributaryCore(blobs, queues, options, configuration);
         services.AddRunsApi<RunsApi>();
         services.AddHostedService<StorageBootstrap>();
@@ -38,11 +39,13 @@ public static class FunctionsServices
     }
 
     /// <summary>Same conventions as the trigger bindings: a connection string, or service URIs plus an Entra ID credential.</summary>
-    public static (BlobServiceClient Blobs, QueueServiceClient Queues) StorageClients(IConfigurationSection connection)
+    public static (BlobServiceClient Blobs, QueueServiceClient Queues) StorageClients(IConfigurationSection connection, PipelineOptions options)
     {
+        var blobOptions = StorageClientOptions.Blobs(options);
+        var queueOptions = StorageClientOptions.Queues(options);
         if (!string.IsNullOrWhiteSpace(connection.Value))
         {
-            return (new BlobServiceClient(connection.Value), new QueueServiceClient(connection.Value));
+            return (new BlobServiceClient(connection.Value, blobOptions), new QueueServiceClient(connection.Value, queueOptions));
         }
 
         var blobUri = connection["blobServiceUri"];
@@ -55,7 +58,7 @@ public static class FunctionsServices
         }
 
         var credential = Credential(connection);
-        return (new BlobServiceClient(new Uri(blobUri), credential), new QueueServiceClient(new Uri(queueUri), credential));
+        return (new BlobServiceClient(new Uri(blobUri), credential, blobOptions), new QueueServiceClient(new Uri(queueUri), credential, queueOptions));
     }
 
     // DefaultAzureCredential covers both workload identity (AKS, the federated token file the webhook

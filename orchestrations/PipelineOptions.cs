@@ -51,6 +51,13 @@ public sealed class PipelineOptions
     /// <summary>Bounds on what a gzip input may expand to (a gzip bomb is quarantined, reading stops at the limit).</summary>
     public Processing.Compression.GzipLimits Gzip { get; set; } = new();
 
+    /// <summary>
+    /// How long one storage request, or one read of a response body, may stay silent before the client abandons it and
+    /// retries (the SDK's default is 100 s: a hung request stalled its activity that long per try). Every request here
+    /// moves at most one 4 MiB block, and a streamed read resumes from its last byte, so a healthy request is far shorter.
+    /// </summary>
+    public TimeSpan StorageNetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long an intake claim without an orchestration is left to its owner before another intake takes it over.</summary>
     public TimeSpan IntakeClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -19,14 +19,14 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>The services the core's activities and intake need, over one storage account; no Databricks engine.</summary>
     public static IServiceCollection AddTributaryCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options) =>
-        services.AddCore(new BlobServiceClient(storageConnectionString), new QueueServiceClient(storageConnectionString), options);
+        services.AddCore(new BlobServiceClient(storageConnectionString, StorageClientOptions.Blobs(options)), new QueueServiceClient(storageConnectionString, StorageClientOptions.Queues(options)), options);
 
     /// <summary>
     /// As above, plus the Databricks engine when <paramref name="configuration"/> has a <c>Databricks</c> section
     /// (see <see cref="AddTributaryDatabricks"/>). A deployment-wide <c>databricks</c> engine without it is refused here.
     /// </summary>
     public static IServiceCollection AddTributaryCore(this IServiceCollection services, string storageConnectionString, PipelineOptions options, IConfiguration configuration) =>
-        services.AddTributaryCore(new BlobServiceClient(storageConnectionString), new QueueServiceClient(storageConnectionString), options, configuration);
+        services.AddTributaryCore(new BlobServiceClient(storageConnectionString, StorageClientOptions.Blobs(options)), new QueueServiceClient(storageConnectionString, StorageClientOptions.Queues(options)), options, configuration);
 
     /// <summary>The same, over clients the host built itself (identity-based ones have no connection string).</summary>
     public static IServiceCollection AddTributaryCore(this IServiceCollection services, BlobServiceClient blobs, QueueServiceClient queues, PipelineOptions options, IConfiguration configuration)

@@ -20,7 +20,7 @@ using Tributary.Testing;
 namespace Tributary.Bench;
 
 /// <summary>
-/// `bench hostile [--gzip-mb N]`: generates issue 16's hostile corpus for the taxi (CSV) dataset, drops it all at once on
+/// `bench hostile [--gzip-mb N]`: generates issue 16's hostile corpus for the taxi dataset (CSV, JSON lines, Parquet), drops it all at once on
 /// `tributary serve`, and prints each run's outcome and quarantine reasons, serve's peak RSS (VmHWM of serve and its
 /// children) and whether serve stayed up. The legitimate .csv.gz (N MB uncompressed) must succeed with the oracle's rows.
 /// `--only NAME[,NAME]` drops only those corpus files (names as printed) on a fresh serve: one file's own peak RSS;
@@ -70,6 +70,11 @@ internal static class HostileBench
                 var expected = TaxiOracle.ValidRows(file);
                 Console.WriteLine($"  legit gzip: {manifest?.Totals.RowsCurated:N0} rows curated, oracle {expected:N0}");
                 ok &= manifest?.Status == RunStatus.Succeeded && manifest.Totals.RowsCurated == expected;
+            }
+            else if (name == "nested-objects.jsonl")
+            {
+                // 100 of its 1,000 rows hold an object: rejected, and every row accounted for.
+                ok &= manifest?.Status == RunStatus.Succeeded && manifest.Totals.RowsRejected >= 100 && manifest.Totals.RowsCurated + manifest.Totals.RowsRejected == 1_000;
             }
             else if (name.Contains('\\', StringComparison.Ordinal))
             {
@@ -201,6 +206,25 @@ internal static class HostileBench
         WriteLines(Path("wrong-header.csv"), [header.Replace("trip_id", "id", StringComparison.Ordinal).Replace("fare_amount", "fare", StringComparison.Ordinal), .. File.ReadLines(sample).Skip(1)]);
         files.Add(("wrong-header.csv", Path("wrong-header.csv")));
 
+        // Parquet with another table's schema, a taxi Parquet file cut inside its footer, and JSON lines with objects in
+        // scalar columns (every tenth row; the rest must land).
+        using (var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            duck.Open();
+            using var copy = duck.CreateCommand();
+            copy.CommandText = $"COPY (SELECT range AS id, 'label ' || range AS label FROM range(1000)) TO '{Path("wrong-schema.parquet")}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
+        }
+
+        files.Add(("wrong-schema.parquet", Path("wrong-schema.parquet")));
+        SampleDataSet.WriteFile(Path("taxi.parquet"), "parquet", 10_000, seed: 18, firstTripId: 17_000_000);
+        var parquet = File.ReadAllBytes(Path("taxi.parquet"));
+        File.WriteAllBytes(Path("cut-footer.parquet"), parquet[..^100]);
+        files.Add(("cut-footer.parquet", Path("cut-footer.parquet")));
+        SampleDataSet.WriteFile(Path("taxi.jsonl"), "jsonl", 1_000, seed: 19, firstTripId: 18_000_000);
+        WriteLines(Path("nested.jsonl"), File.ReadLines(Path("taxi.jsonl")).Select((line, i) => i % 10 != 0 ? line : Nest(line, i % 20 == 0 ? "pickup_zone" : "fare_amount")));
+        files.Add(("nested-objects.jsonl", Path("nested.jsonl")));
+
         if (only is not null)
         {
             files.RemoveAll(f => !only.Contains(f.Item1));
@@ -220,6 +244,14 @@ internal static class HostileBench
         files.Add(("legit.csv.gz", Path("legit.csv.gz")));
         Console.WriteLine($"corpus: {files.Count} files generated in {clock.Elapsed.TotalSeconds:F0} s (legit gzip {new FileInfo(Path("legit.csv.gz")).Length / 1048576.0:F0} MB compressed, {rows:N0} rows)");
         return files;
+    }
+
+    /// <summary>The JSON line with an object in place of one scalar column's value.</summary>
+    private static string Nest(string line, string column)
+    {
+        var row = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+        row[column] = new System.Text.Json.Nodes.JsonObject { ["value"] = row[column]?.DeepClone() };
+        return row.ToJsonString();
     }
 
     private static void Gzip(string source, string target)
