@@ -73,8 +73,8 @@ internal static class HostileBench
             }
             else if (name == "nested-objects.jsonl")
             {
-                // 100 of its 1,000 rows hold an object: rejected, and every row accounted for.
-                ok &= manifest?.Status == RunStatus.Succeeded && manifest.Totals.RowsRejected >= 100 && manifest.Totals.RowsCurated + manifest.Totals.RowsRejected == 1_000;
+                // 10 of its 1,000 rows hold an object: rejected, the others curated or rejected for their own reasons.
+                ok &= manifest?.Status == RunStatus.Succeeded && manifest.Totals.RowsRejected >= 10 && manifest.Totals.RowsCurated + manifest.Totals.RowsRejected == 1_000;
             }
             else if (name.Contains('\\', StringComparison.Ordinal))
             {
@@ -207,7 +207,7 @@ internal static class HostileBench
         files.Add(("wrong-header.csv", Path("wrong-header.csv")));
 
         // Parquet with another table's schema, a taxi Parquet file cut inside its footer, and JSON lines with objects in
-        // scalar columns (every tenth row; the rest must land).
+        // scalar columns (every hundredth row, a text or a number column: under the dataset's 5 % tolerance, so the rest land).
         using (var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
         {
             duck.Open();
@@ -222,7 +222,7 @@ internal static class HostileBench
         File.WriteAllBytes(Path("cut-footer.parquet"), parquet[..^100]);
         files.Add(("cut-footer.parquet", Path("cut-footer.parquet")));
         SampleDataSet.WriteFile(Path("taxi.jsonl"), "jsonl", 1_000, seed: 19, firstTripId: 18_000_000);
-        WriteLines(Path("nested.jsonl"), File.ReadLines(Path("taxi.jsonl")).Select((line, i) => i % 10 != 0 ? line : Nest(line, i % 20 == 0 ? "pickup_zone" : "fare_amount")));
+        WriteLines(Path("nested.jsonl"), File.ReadLines(Path("taxi.jsonl")).Select((line, i) => i % 100 != 0 ? line : Nest(line, i % 200 == 0 ? "pickup_zone" : "fare_amount")));
         files.Add(("nested-objects.jsonl", Path("nested.jsonl")));
 
         if (only is not null)
