@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -9,8 +10,9 @@ namespace Tributary.Orchestrations.Storage;
 /// Uploads a stream in blocks of <see cref="BlockBytes"/>, at most <see cref="BlocksInFlight"/> at once, each block
 /// in a buffer from <see cref="LargeBuffers"/>: memory is bounded by those blocks whatever the size. A stream that
 /// ends within the first block is one Put Blob (the service then records its Content-MD5); a longer one is staged
-/// block by block and committed last with the options' headers, metadata and conditions, so a failed upload leaves
-/// only uncommitted blocks (the service discards them) and a retry stages the same block ids again.
+/// block by block and committed last with the options' headers (and the Content-MD5 of the bytes staged, which the
+/// service does not compute for blocks: the archiver compares it with the source's), metadata and conditions, so a
+/// failed upload leaves only uncommitted blocks (the service discards them) and a retry stages the same block ids again.
 /// The SDK's own upload buffers each block in <see cref="System.Buffers.ArrayPool{T}.Shared"/>, which kept them.
 /// </summary>
 public static class BlockUpload
@@ -41,12 +43,16 @@ public static class BlockUpload
 
         var ids = new List<string>();
         var inFlight = new List<Task>();
+#pragma warning disable CA5351 // Content-MD5 is the storage service's integrity field, not a security measure.
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
         try
         {
             while (length > 0)
             {
                 var id = BlockId(ids.Count);
                 ids.Add(id);
+                md5.AppendData(buffer, 0, length);
                 inFlight.Add(StageAsync(blob, id, buffer, length, cancellationToken));
                 buffer = null;
                 if (inFlight.Count == BlocksInFlight)
@@ -76,7 +82,9 @@ public static class BlockUpload
             }
         }
 
-        await blob.CommitBlockListAsync(ids, new CommitBlockListOptions { HttpHeaders = options.HttpHeaders, Metadata = options.Metadata, Conditions = options.Conditions }, cancellationToken);
+        var headers = options.HttpHeaders ?? new BlobHttpHeaders();
+        headers.ContentHash ??= md5.GetHashAndReset();
+        await blob.CommitBlockListAsync(ids, new CommitBlockListOptions { HttpHeaders = headers, Metadata = options.Metadata, Conditions = options.Conditions }, cancellationToken);
     }
 
     /// <summary>Block ids of one blob must all have the same length: the block's index, zero-padded, in base64.</summary>

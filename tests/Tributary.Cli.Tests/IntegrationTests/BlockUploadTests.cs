@@ -11,7 +11,7 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 public sealed class BlockUploadTests(InMemoryAzuriteFixture azurite) : IClassFixture<InMemoryAzuriteFixture>
 {
     [Fact]
-    public async Task A_stream_longer_than_a_block_is_committed_whole_in_blocks_with_its_headers_and_metadata()
+    public async Task A_stream_longer_than_a_block_is_committed_whole_in_blocks_with_its_headers_metadata_and_md5()
     {
         var container = await NewContainerAsync();
         var content = RandomBytes((2 * BlockUpload.BlockBytes) + 12_345);
@@ -28,6 +28,9 @@ public sealed class BlockUploadTests(InMemoryAzuriteFixture azurite) : IClassFix
         Assert.Equal("text/csv", properties.ContentType);
         Assert.Equal("identity", properties.ContentEncoding);
         Assert.Equal("test", properties.Metadata["source"]);
+#pragma warning disable CA5351 // Content-MD5 is the service's integrity check, not a security measure.
+        Assert.Equal(MD5.HashData(content), properties.ContentHash);
+#pragma warning restore CA5351
         var blocks = (await container.GetBlockBlobClient("long/file.csv").GetBlockListAsync(BlockListTypes.Committed)).Value.CommittedBlocks.ToList();
         Assert.Equal([BlockUpload.BlockBytes, BlockUpload.BlockBytes, 12_345L], blocks.Select(b => b.SizeLong));
     }
