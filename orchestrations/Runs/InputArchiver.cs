@@ -84,8 +84,7 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
         try
         {
             source = (await store.Blob(version.Container, version.Name).GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(version.ETag) }, cancellationToken)).Value;
-            await using var read = await store.OpenReadAsync(version with { Archived = null }, cancellationToken);
-            await BlockUpload.UploadAsync(target, read, new BlobUploadOptions
+            await store.CopyAsync(version with { Archived = null }, target, new BlobUploadOptions
             {
                 Metadata = new Dictionary<string, string>
                 {

@@ -39,8 +39,13 @@ public sealed class BlobStore(BlobServiceClient service)
     public async Task DownloadToFileAsync(BlobReference input, string path, Func<Stream, Stream, CancellationToken, Task>? copy = null, HttpRange range = default, CancellationToken cancellationToken = default)
     {
         var (blob, conditions) = Source(input);
-        var options = new BlobDownloadOptions { Range = range, Conditions = conditions };
-        var response = await blob.DownloadStreamingAsync(options, cancellationToken);
+        await DownloadToFileAsync(blob, path, new BlobDownloadOptions { Range = range, Conditions = conditions }, copy, cancellationToken);
+    }
+
+    /// <summary>Any blob (or a range of it) streamed to a local file the same way: one GET, no buffer beyond the copy's.</summary>
+    public static async Task DownloadToFileAsync(BlobClient blob, string path, BlobDownloadOptions? options = null, Func<Stream, Stream, CancellationToken, Task>? copy = null, CancellationToken cancellationToken = default)
+    {
+        var response = await blob.DownloadStreamingAsync(options ?? new BlobDownloadOptions(), cancellationToken);
         await using var content = response.Value.Content;
         await using var file = File.Create(path);
         if (copy is not null)
@@ -132,10 +137,14 @@ public sealed class BlobStore(BlobServiceClient service)
     }
 
     /// <summary>Copies one blob version into another container by streaming, so no SAS or server-side copy is needed.</summary>
-    public async Task CopyAsync(BlobReference source, string container, string name, CancellationToken cancellationToken = default)
+    public Task CopyAsync(BlobReference source, string container, string name, CancellationToken cancellationToken = default) =>
+        CopyAsync(source, Blob(container, name), options: null, cancellationToken);
+
+    /// <summary>The same, to any blob, with the copy's headers, metadata and conditions.</summary>
+    public async Task CopyAsync(BlobReference source, BlobClient target, BlobUploadOptions? options, CancellationToken cancellationToken = default)
     {
         await using var read = await OpenReadAsync(source, cancellationToken);
-        await BlockUpload.UploadAsync(Blob(container, name), read, cancellationToken: cancellationToken);
+        await BlockUpload.UploadAsync(target, read, options, cancellationToken);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables.Delta;
 
 namespace Tributary.Orchestrations.Tables;
@@ -94,10 +95,7 @@ public sealed class TableFileCache
                 try
                 {
                     // One streamed GET: the SDK's DownloadTo buffers ranges in the shared array pool, which keeps them.
-                    var response = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
-                    await using var content = response.Value.Content;
-                    await using var file = File.Create(partial);
-                    await content.CopyToAsync(file, cancellationToken);
+                    await BlobStore.DownloadToFileAsync(blob, partial, cancellationToken: cancellationToken);
                 }
                 catch (Azure.RequestFailedException e) when (e.Status == 404)
                 {

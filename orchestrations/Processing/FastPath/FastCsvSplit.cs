@@ -128,7 +128,7 @@ public static class FastCsvSplit
         source.ReadExactly(edge);
         var from = start == 0 && edge.SequenceEqual(TextRecordScanner.ByteOrderMark) ? TextRecordScanner.ByteOrderMark.Length : 0;
         source.Position = start + from;
-        var buffer = Storage.LargeBuffers.Pool.Rent(1 << 16);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
             for (var remaining = end - from; remaining > 0;)
@@ -143,7 +143,7 @@ public static class FastCsvSplit
         }
         finally
         {
-            Storage.LargeBuffers.Pool.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
