@@ -98,4 +98,8 @@ public sealed class PipelineOptions
     /// <c>aggregation.engine</c>. Null: each dataset decides.
     /// </summary>
     public string? AggregationEngine { get; set; }
+
+    /// <summary>The engine that aggregates <paramref name="dataset"/> here: the deployment-wide override, else the dataset's own.</summary>
+    public string AggregationEngineFor(DatasetDefinition dataset) =>
+        string.IsNullOrWhiteSpace(AggregationEngine) ? dataset.Aggregation.Engine : AggregationEngine.Trim().ToLowerInvariant();
 }

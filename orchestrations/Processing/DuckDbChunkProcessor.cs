@@ -59,10 +59,10 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
 
     private static ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit, int threads, bool useFastPath)
     {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
+        using var loan = DuckDbDatabases.Shared.Borrow(threads, memoryLimit, spillDirectory: workDirectory, inputBytes: new FileInfo(chunk.LocalPath).Length);
+        var connection = loan.Connection;
         // TimeZone UTC: curated timestamps are UTC instants, so the cast to TIMESTAMPTZ at the write must not shift them.
-        Execute(connection, $"SET threads = {threads}; SET memory_limit = {Literal(memoryLimit)}; SET temp_directory = {Literal(workDirectory)}; SET preserve_insertion_order = true; SET TimeZone = 'UTC';");
+        Execute(connection, "SET preserve_insertion_order = true; SET TimeZone = 'UTC';");
 
         try
         {

@@ -16,9 +16,8 @@ public static class ParquetRowGroups
 
     public static IReadOnlyList<ParquetRowGroup> Read(string localPath)
     {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
+        using var loan = DuckDbDatabases.Shared.Borrow(threads: 1);
+        using var command = loan.Connection.CreateCommand();
         command.CommandText = $"""
             SELECT row_group_id, any_value(row_group_num_rows),
                    min(coalesce(least(dictionary_page_offset, data_page_offset), data_page_offset)),

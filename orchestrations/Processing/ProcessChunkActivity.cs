@@ -2,9 +2,11 @@ using System.Diagnostics;
 using Azure;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Processing.Compression;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables;
 using Tributary.Orchestrations.Tables.Delta;
 using Tributary.Orchestrations.Telemetry;
 
@@ -20,6 +22,8 @@ public sealed class ProcessChunkActivity(
     DuckDbChunkProcessor processor,
     ChunkSlots slots,
     FileQuarantine quarantine,
+    DatasetTables tables,
+    TableFileCache tableFiles,
     PipelineOptions options,
     ILogger<ProcessChunkActivity> logger) : TaskActivity<ChunkSpec, ChunkResult>
 {
@@ -122,7 +126,12 @@ public sealed class ProcessChunkActivity(
 
         // The Delta stats are read from the local file: the commit then needs no download of any part.
         var curatedFile = work.File("curated.parquet");
-        var stats = await DeltaFileStats.ComputeAsync(curatedFile);
+        DeltaFileStats stats;
+        using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: new FileInfo(curatedFile).Length))
+        {
+            stats = await DeltaFileStats.ComputeAsync(curatedFile, loan.Connection);
+        }
+
         stages.Lap(ref stages.Stats);
         var bytes = new FileInfo(curatedFile).Length;
         await store.UploadFileAsync(BlobContainers.Curated, curatedName, curatedFile);
@@ -134,6 +143,12 @@ public sealed class ProcessChunkActivity(
         {
             // A retry must not leave a reject file from an earlier attempt behind.
             await store.DeleteIfExistsAsync(BlobContainers.Rejected, rejectedName);
+        }
+
+        if (options.AggregationEngineFor(dataset) == AggregationEngines.DuckDb)
+        {
+            // The local refresh reads this part next: it finds it on disk instead of downloading what was just uploaded.
+            tableFiles.Keep(tables.Curated(chunk.Dataset), StorageLayout.CuratedPartInTable(chunk.RunId, chunk.Index), bytes, curatedFile);
         }
 
         stages.Lap(ref stages.Upload);

@@ -107,7 +107,7 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
         }
 
         // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
-        var engine = string.IsNullOrWhiteSpace(options.AggregationEngine) ? dataset.Aggregation.Engine : options.AggregationEngine.Trim().ToLowerInvariant();
+        var engine = options.AggregationEngineFor(dataset);
         var packs = ChunkPacker.Pack(chunks, options.PackChunksBelowBytes, options.MaxChunksPerPack);
         return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash, Inputs: inputs, AfterCommit: dataset.Input.AfterCommit, CommitWithRefresh: options.RunShape.CommitWithRefresh, ArchiveWithManifest: options.RunShape.ArchiveWithManifest);
     }

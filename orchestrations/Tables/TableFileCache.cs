@@ -60,6 +60,22 @@ public sealed class TableFileCache
     }
 
     /// <summary>
+    /// Takes in a data file this process wrote and uploaded to <paramref name="storagePath"/>: <paramref name="localFile"/> is
+    /// moved into the cache, so the table's next read on this machine finds it instead of downloading it again.
+    /// </summary>
+    public void Keep(IDeltaStore store, string storagePath, long size, string localFile)
+    {
+        var key = $"{StoreId(store)}|{storagePath}|{size}";
+        var local = LocalName(key);
+        if (!File.Exists(local))
+        {
+            File.Move(localFile, local, overwrite: true);
+        }
+
+        files.TryAdd(key, new Lazy<Task<string?>>(Task.FromResult<string?>(local)));
+    }
+
+    /// <summary>
     /// All of <paramref name="paths"/> (storage path, size), in order; throws when one is missing from storage. At most
     /// <see cref="DownloadsAtOnce"/> at a time: a table of 3,000 small parts fetched all at once had 1,500 downloads in
     /// flight, each with its copy buffer, and serve peaked near 600 MB on a 2,000-file drop (docs/reliability.md).

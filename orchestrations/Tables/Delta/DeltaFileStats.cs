@@ -82,6 +82,13 @@ public sealed record DeltaFileStats(
     {
         await using var connection = new DuckDBConnection("DataSource=:memory:");
         await connection.OpenAsync(cancellationToken);
+        return await ComputeAsync(localParquetPath, connection, stringPrefixLength, cancellationToken);
+    }
+
+    /// <inheritdoc cref="ComputeAsync(string, CancellationToken)"/>
+    /// <param name="connection">An open DuckDB connection to read with (a caller that keeps databases open saves opening one).</param>
+    public static async Task<DeltaFileStats> ComputeAsync(string localParquetPath, DuckDBConnection connection, int stringPrefixLength = DefaultStringPrefixLength, CancellationToken cancellationToken = default)
+    {
         var source = $"read_parquet('{localParquetPath.Replace("'", "''", StringComparison.Ordinal)}')";
 
         var columns = new List<(string Name, string Type)>();

@@ -36,6 +36,23 @@ public sealed class TableFileCacheTests : IDisposable
         Assert.Contains("gone.parquet", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_part_this_process_kept_is_read_from_disk_and_one_it_did_not_is_downloaded()
+    {
+        var store = new SlowStore();
+        store.Inner.Put("run=r/part-00001.parquet", BinaryData.FromString("from storage"), DateTimeOffset.UnixEpoch);
+        var written = Path.Combine(folder, "curated.parquet");
+        File.WriteAllText(written, "written here");
+        var cache = new TableFileCache(Path.Combine(folder, "cache"));
+
+        cache.Keep(store, "run=r/part-00000.parquet", "written here".Length, written);
+        var locals = await cache.GetAllAsync(store, [("run=r/part-00000.parquet", "written here".Length), ("run=r/part-00001.parquet", "from storage".Length)]);
+
+        Assert.Equal(["written here", "from storage"], locals.Select(File.ReadAllText));
+        Assert.Equal(1, store.Reads);
+        Assert.False(File.Exists(written), "the written file is moved into the cache, not copied");
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     /// <summary>An in-memory store whose reads take a while, counting how many run at once.</summary>
@@ -48,8 +65,13 @@ public sealed class TableFileCacheTests : IDisposable
 
         public int MostAtOnce => Volatile.Read(ref mostAtOnce);
 
+        public int Reads => Volatile.Read(ref reads);
+
+        private int reads;
+
         public async Task<BinaryData?> ReadAsync(string path, CancellationToken cancellationToken = default)
         {
+            Interlocked.Increment(ref reads);
             var now = Interlocked.Increment(ref reading);
             InterlockedMax(ref mostAtOnce, now);
             try
