@@ -126,14 +126,14 @@ public sealed class ProcessChunkActivity(
 
         // The Delta stats are read from the local file: the commit then needs no download of any part.
         var curatedFile = work.File("curated.parquet");
+        var bytes = new FileInfo(curatedFile).Length;
         DeltaFileStats stats;
-        using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: new FileInfo(curatedFile).Length))
+        using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: bytes))
         {
             stats = await DeltaFileStats.ComputeAsync(curatedFile, loan.Connection);
         }
 
         stages.Lap(ref stages.Stats);
-        var bytes = new FileInfo(curatedFile).Length;
         await store.UploadFileAsync(BlobContainers.Curated, curatedName, curatedFile);
         if (outcome.RowsRejected > 0)
         {

@@ -39,7 +39,7 @@ public sealed class TableFileCache
     /// </summary>
     public async Task<string?> GetAsync(IDeltaStore store, string storagePath, long size, CancellationToken cancellationToken = default)
     {
-        var key = $"{StoreId(store)}|{storagePath}|{size}";
+        var key = KeyOf(store, storagePath, size);
         var entry = files.GetOrAdd(key, k => new Lazy<Task<string?>>(() => DownloadAsync(store, storagePath, LocalName(k), cancellationToken)));
         try
         {
@@ -65,7 +65,7 @@ public sealed class TableFileCache
     /// </summary>
     public void Keep(IDeltaStore store, string storagePath, long size, string localFile)
     {
-        var key = $"{StoreId(store)}|{storagePath}|{size}";
+        var key = KeyOf(store, storagePath, size);
         var local = LocalName(key);
         if (!File.Exists(local))
         {
@@ -137,6 +137,9 @@ public sealed class TableFileCache
             File.Delete(partial);
         }
     }
+
+    /// <summary>One data file of one table at one size: what a local copy stands for.</summary>
+    private string KeyOf(IDeltaStore store, string storagePath, long size) => $"{StoreId(store)}|{storagePath}|{size}";
 
     private string StoreId(IDeltaStore store) => store is BlobDeltaStore blobs
         ? $"{blobs.Container.Uri}/{blobs.TableRoot}"
