@@ -1,9 +1,12 @@
 // Loaded with `node --require` before Azurite (see cli/Runtime/AzuriteServer.cs). Azurite keeps blob metadata in one
-// LokiJS collection for every container, with four binary indices. LokiJS removes the documents a query found
-// (findAndRemove, which Azurite's Delete Blob uses) through removeBatchByPositions, and that rebuilds every binary
-// index by sorting the whole collection each time: one delete costs O(N log N) in the blobs the account holds, so a
-// pipeline that archives each input slows down as its history grows. A few documents are removed one at a time
-// instead, through LokiJS's own single remove, which updates each index in place (O(N), no comparisons).
+// LokiJS collection for every container, with binary indices, and two LokiJS habits made each request cost what the
+// whole account holds, so a pipeline that archives every input slowed down as its history grew:
+// 1. Removing the documents a query found (findAndRemove, which Delete Blob uses) goes through removeBatchByPositions,
+//    which rebuilds every index by sorting the whole collection: O(N log N) per delete. A few documents are now removed
+//    one at a time, through LokiJS's own single remove, which updates each index in place (O(N), no comparisons).
+// 2. A query of several keys narrows by the first key's index only and scans for the rest; Azurite's name the account
+//    first ({ accountName, containerName, name, ... }), which every blob matches. A query with an exact blob name now
+//    starts from the name's index: the same conjunction, in another order.
 "use strict";
 const path = require("path");
 
@@ -29,6 +32,32 @@ function patch(loki) {
 
   removeBatchByPositions.tributaryPatched = true;
   loki.Collection.prototype.removeBatchByPositions = removeBatchByPositions;
+
+  const find = loki.Resultset.prototype.find;
+  function findByNameFirst(query, firstOnly) {
+    if (query && typeof query === "object" && !this.filterInitialized && canStartByName(query, this.collection)) {
+      const reordered = { [NameKey]: query[NameKey] };
+      for (const key of Object.keys(query)) {
+        if (key !== NameKey) {
+          reordered[key] = query[key];
+        }
+      }
+
+      query = reordered;
+    }
+
+    return find.call(this, query, firstOnly);
+  }
+
+  loki.Resultset.prototype.find = findByNameFirst;
+}
+
+const NameKey = "name";
+
+// A query of several keys with an exact (string) name that is not first, on a collection that indexes names.
+function canStartByName(query, collection) {
+  const keys = Object.keys(query);
+  return keys.length > 1 && keys[0] !== NameKey && typeof query[NameKey] === "string" && Boolean(collection.binaryIndices[NameKey]);
 }
 
 // Azurite's own copy of LokiJS, resolved from the script node runs (argv[1]); nothing to do when there is none.

@@ -7,7 +7,8 @@ namespace Tributary.Cli.Tests.IntegrationTests;
 
 /// <summary>
 /// The script node loads before Azurite (azurite-preload.js) removes a few LokiJS documents one at a time instead of
-/// rebuilding every index. Checked on Azurite's own LokiJS against a brute-force scan, and on a running Azurite.
+/// rebuilding every index, and starts a query with an exact blob name from the name's index. Checked on Azurite's own
+/// LokiJS against a brute-force scan, and on a running Azurite.
 /// </summary>
 public sealed class AzuritePreloadTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
@@ -52,6 +53,9 @@ public sealed class AzuritePreloadTests(AzuriteFixture azurite) : IClassFixture<
               same({ containerName: probe.containerName }, (d) => d.containerName === probe.containerName);
               same({ name: { $gt: probe.name } }, (d) => d.name > probe.name);
               same({ snapshot: "s" }, (d) => d.snapshot === "s");
+              same({ containerName: probe.containerName, name: probe.name }, (d) => d.containerName === probe.containerName && d.name === probe.name);
+              same({ containerName: pick.containerName, name: probe.name, snapshot: "" }, (d) => d.containerName === pick.containerName && d.name === probe.name && d.snapshot === "");
+              if (blobs.count({ containerName: probe.containerName, name: probe.name }) !== 1) throw new Error("count by name");
             }
             console.log("ok " + blobs.data.length);
             """;
