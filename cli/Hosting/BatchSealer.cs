@@ -7,19 +7,18 @@ public sealed class BatchSealer(ArrivalBatcher batcher, WatcherOptions options, 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.PollInterval);
-        do
+        // A pass lists every waiting arrival: paced like the watcher's scans.
+        await PollPacing.RunAsync(options.PollInterval, async token =>
         {
             try
             {
-                await batcher.SealDueWindowsAsync(stoppingToken);
+                await batcher.SealDueWindowsAsync(token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Whatever was not finished is finished on the next pass.
                 logger.LogError(ex, "Sealing batch windows failed; retrying");
             }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        }, stoppingToken);
     }
 }

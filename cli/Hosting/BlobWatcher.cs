@@ -14,7 +14,8 @@ namespace Tributary.Cli.Hosting;
 /// keep their inputs pay one claim check per kept blob after a restart, as before. The set holds only what the last
 /// listing showed, so it is bounded by incoming too. Files of a `drop` (blob metadata names the drop) wait for the drop's
 /// manifest and go into its runs together; a drop whose manifest does not come is taken in file by file after
-/// <see cref="PipelineOptions.DropManifestWait"/>.
+/// <see cref="PipelineOptions.DropManifestWait"/>. A listing costs what incoming holds, so scans are paced by
+/// <see cref="PollPacing"/>: every PollInterval while quick, rarer while a large backlog waits.
 /// </summary>
 public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, WatcherOptions options, PipelineOptions pipeline, ILogger<BlobWatcher> logger) : BackgroundService
 {
@@ -24,20 +25,18 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
     {
         var container = blobs.GetBlobContainerClient(BlobContainers.Incoming);
         await container.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-        using var timer = new PeriodicTimer(options.PollInterval);
-        do
+        await PollPacing.RunAsync(options.PollInterval, async token =>
         {
             try
             {
-                await ScanAsync(container, stoppingToken);
+                await ScanAsync(container, token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The host never stops watching because of one bad scan.
                 logger.LogError(ex, "Scan of {Container} failed; retrying", BlobContainers.Incoming);
             }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        }, stoppingToken);
     }
 
     private async Task ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)

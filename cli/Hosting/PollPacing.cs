@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Tributary.Cli.Hosting;
+
+/// <summary>
+/// The schedule of a poll whose cost grows with a backlog (the watcher lists all of incoming, the batcher every waiting
+/// arrival): every interval while a poll is quick, and never sooner than <see cref="RestPerPollTime"/> times the last
+/// poll's duration after it ended, so polling holds storage and this host at most a quarter of the time however large
+/// the backlog grows. A listing of 10,000 blobs with metadata takes Azurite 2-4 s: polled every second, it never rested.
+/// </summary>
+public static class PollPacing
+{
+    public const int RestPerPollTime = 3;
+
+    /// <summary>The wait after a poll that took <paramref name="took"/>.</summary>
+    public static TimeSpan DelayAfter(TimeSpan interval, TimeSpan took)
+    {
+        var rest = took * RestPerPollTime;
+        var untilInterval = interval - took;
+        return untilInterval > rest ? untilInterval : rest;
+    }
+
+    /// <summary>Runs <paramref name="poll"/> until cancelled, paced by <see cref="DelayAfter"/>.</summary>
+    public static async Task RunAsync(TimeSpan interval, Func<CancellationToken, Task> poll, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var clock = Stopwatch.StartNew();
+            await poll(cancellationToken);
+            await Task.Delay(DelayAfter(interval, clock.Elapsed), cancellationToken);
+        }
+    }
+}

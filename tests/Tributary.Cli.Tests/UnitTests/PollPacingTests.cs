@@ -1,0 +1,38 @@
+using Tributary.Cli.Hosting;
+
+namespace Tributary.Cli.Tests.UnitTests;
+
+/// <summary>Polls whose cost grows with a backlog keep their interval while quick and rest three times their duration when slow.</summary>
+public sealed class PollPacingTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [Theory]
+    [InlineData(10, 990)]     // a quick scan: the next one a second after the last began, as before
+    [InlineData(250, 750)]    // the turning point: a quarter of the time polling
+    [InlineData(400, 1200)]   // slower: rest three times its duration
+    [InlineData(3000, 9000)]  // 10,000 blobs listed in 3 s: the next scan 9 s after it ended, not at once
+    public void The_wait_after_a_poll_is_the_rest_of_the_interval_or_three_times_its_duration(int tookMs, int expectedMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), PollPacing.DelayAfter(Second, TimeSpan.FromMilliseconds(tookMs)));
+    }
+
+    [Fact]
+    public async Task Polls_run_until_cancelled_and_the_cancellation_ends_the_loop()
+    {
+        using var stop = new CancellationTokenSource();
+        var polls = 0;
+        var loop = PollPacing.RunAsync(TimeSpan.FromMilliseconds(10), _ =>
+        {
+            if (++polls == 3)
+            {
+                stop.Cancel();
+            }
+
+            return Task.CompletedTask;
+        }, stop.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        Assert.Equal(3, polls);
+    }
+}
