@@ -99,8 +99,8 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
 
     /// <summary>
-    /// The script node loads before Azurite: its blob deletes then cost O(N), not O(N log N), in the blobs it holds
-    /// (see the script). Shipped beside the binary.
+    /// The script node loads before Azurite, so that a blob's delete and lookup no longer cost what the whole account
+    /// holds (see the script). Shipped beside the binary.
     /// </summary>
     public static string PreloadScript => Path.Combine(ToolsLocator.ShippedFolder, "azurite-preload.js");
 
