@@ -28,7 +28,7 @@ public sealed class ToolPackageTests(ITestOutputHelper output) : IDisposable
             CopyTree(Path.Combine(checkout, folder), Path.Combine(source, folder));
         }
 
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "package.json", "package-lock.json", "README.md", ".editorconfig" })
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "package.json", "package-lock.json", "azurite-preload.js", "README.md", ".editorconfig" })
         {
             File.Copy(Path.Combine(checkout, file), Path.Combine(source, file));
         }
@@ -63,6 +63,12 @@ public sealed class ToolPackageTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("All runs succeeded", demo.Stdout, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(project, ".tributary", "storage.json")), "the state is beside the work, in ./.tributary");
             Assert.True(File.Exists(Path.Combine(root, "node-tools", "node_modules", "azurite", "dist", "src", "azurite.js")));
+
+            // The installed tool's Azurite runs with the shipped preload (its deletes and lookups scale with one blob).
+            using var record = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(project, ".tributary", "storage.json")));
+            var commandLine = await File.ReadAllTextAsync($"/proc/{record.RootElement.GetProperty("pid").GetInt32()}/cmdline");
+            Assert.Contains(Path.Combine("tools", "azurite-preload.js"), commandLine, StringComparison.Ordinal);
+            Assert.StartsWith(tools, commandLine.Split('\0')[2], StringComparison.Ordinal);
         }
         finally
         {

@@ -25,6 +25,9 @@ public sealed partial class UiServeFixture : IAsyncLifetime
     public const string Dataset = "taxi";
     private const string Chromium = "/usr/bin/chromium";
 
+    // Test classes sharing this fixture type start their instances at once: one apt-get at a time.
+    private static readonly SemaphoreSlim Installing = new(1, 1);
+
     private readonly AzuriteFixture azurite = new();
     private readonly string work = Directory.CreateTempSubdirectory("tributary-ui-").FullName;
     private ServeChild? serve;
@@ -116,15 +119,50 @@ public sealed partial class UiServeFixture : IAsyncLifetime
         throw new InvalidOperationException($"run {RunId} {outcome}:{Environment.NewLine}{serve!.Output}");
     }
 
+    /// <summary>
+    /// The tests run as root on Debian: the distribution's chromium, never a downloaded browser build. A fresh machine
+    /// has no package lists (apt does not know chromium before `apt-get update`), and another test project may hold
+    /// apt's lock at the same moment (kubectl): apt waits for the lock, and a failed attempt is retried.
+    /// </summary>
+    private static async Task InstallChromiumAsync()
+    {
+        await Installing.WaitAsync();
+        try
+        {
+            var log = new System.Text.StringBuilder();
+            for (var attempt = 1; attempt <= 3 && !File.Exists(Chromium); attempt++)
+            {
+                log.Append(await AptGetAsync("update")).Append(await AptGetAsync("install -y chromium"));
+            }
+
+            Assert.True(File.Exists(Chromium), $"apt-get install -y chromium did not install {Chromium}:{Environment.NewLine}{log}");
+        }
+        finally
+        {
+            Installing.Release();
+        }
+    }
+
+    /// <summary>Runs apt-get (waiting up to 5 minutes for its lock); returns its exit code and error output.</summary>
+    private static async Task<string> AptGetAsync(string arguments)
+    {
+        var start = new ProcessStartInfo("apt-get", $"-o DPkg::Lock::Timeout=300 {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["DEBIAN_FRONTEND"] = "noninteractive" },
+        };
+        using var apt = Process.Start(start)!;
+        var output = apt.StandardOutput.ReadToEndAsync();
+        var errors = apt.StandardError.ReadToEndAsync();
+        await apt.WaitForExitAsync();
+        await output;
+        return $"apt-get {arguments}: exit {apt.ExitCode}{Environment.NewLine}{await errors}";
+    }
+
     private async Task<IBrowser> LaunchBrowserAsync()
     {
-        if (!File.Exists(Chromium))
-        {
-            // The tests run as root on Debian: the distribution's chromium, never a downloaded browser build.
-            using var install = Process.Start(new ProcessStartInfo("apt-get", "install -y chromium") { Environment = { ["DEBIAN_FRONTEND"] = "noninteractive" } })!;
-            await install.WaitForExitAsync();
-            Assert.True(File.Exists(Chromium), "apt-get install -y chromium did not install /usr/bin/chromium");
-        }
+        await InstallChromiumAsync();
 
         playwright = await Playwright.CreateAsync();
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -21,9 +21,9 @@ public static class Kubectl
         {
             return found;
         }
-        // Only root can install; CI and developer machines here run as root.
-        var update = ProcessResult.Run("apt-get", ["update"]);
-        var install = ProcessResult.Run("apt-get", ["install", "-y", "--no-install-recommends", "kubernetes-client"]);
+        // Only root can install; CI and developer machines here run as root. The UI tests may hold apt's lock (chromium).
+        var update = ProcessResult.Run("apt-get", ["-o", "DPkg::Lock::Timeout=300", "update"]);
+        var install = ProcessResult.Run("apt-get", ["-o", "DPkg::Lock::Timeout=300", "install", "-y", "--no-install-recommends", "kubernetes-client"]);
         return FindOnPath("kubectl") ?? throw new InvalidOperationException(
             $"kubectl is not on PATH and apt-get install kubernetes-client did not provide it.\n{update}\n{install}");
     }
