@@ -21,6 +21,12 @@ public sealed class PipelineOptions
     /// <summary>At most this many chunks, and about <see cref="PackChunksBelowBytes"/> bytes, go into one pack.</summary>
     public int MaxChunksPerPack { get; set; } = 25;
 
+    /// <summary>
+    /// A pack's whole CSV files are validated and written by one DuckDB pass (<see cref="CsvPackProcessor"/>), each file
+    /// still with its own curated part and rejects; off, each file gets its own pass (the same results, more CPU).
+    /// </summary>
+    public bool SharedPackPass { get; set; } = true;
+
     /// <summary>Folder of dataset definitions (*.json, *.yaml).</summary>
     public string DatasetsPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "datasets");
 

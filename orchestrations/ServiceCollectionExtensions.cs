@@ -88,6 +88,7 @@ public static class ServiceCollectionExtensions
         // A pack activity runs the single-chunk activity for each of its chunks.
         services.AddTransient<ProcessChunkActivity>();
         services.AddSingleton<DuckDbChunkProcessor>();
+        services.AddSingleton<CsvPackProcessor>();
         services.AddSingleton(new ChunkSlots(options.ChunksInFlight));
         services.AddSingleton<VersionClaims>();
         services.AddSingleton<IntakeClaims>();

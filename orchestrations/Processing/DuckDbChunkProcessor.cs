@@ -22,6 +22,9 @@ namespace Tributary.Orchestrations.Processing;
 /// </param>
 public sealed class DuckDbChunkProcessor(bool fastPath = true)
 {
+    /// <summary>Whether plainly valid CSV records take the fast path (see the constructor).</summary>
+    internal bool FastPath => fastPath;
+
     /// <summary>DuckDB's buffer pool per chunk: a 64 MB CSV chunk's typed rows (~100 MB) fit, larger chunks spill to the work directory.</summary>
     public const string DefaultMemoryLimit = "200MB";
 
@@ -32,7 +35,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
     /// (a longer record is rejected there with a reason naming the limit). DuckDB's read buffer is 2 × that: by default it
     /// is 16 × the longest line, which alone would exceed a small memory limit.
     /// </summary>
-    private static int MaxLineBytes(DatasetDefinition dataset) => Math.Max(dataset.Input.MaxLineBytes, 1024);
+    internal static int MaxLineBytes(DatasetDefinition dataset) => Math.Max(dataset.Input.MaxLineBytes, 1024);
 
     /// <param name="memoryLimit">DuckDB spills to <paramref name="workDirectory"/> beyond this, so memory follows chunk size.</param>
     public ChunkOutcome Process(LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath, string workDirectory, string memoryLimit = DefaultMemoryLimit, int threads = 2)
@@ -85,16 +88,8 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
         var isCsv = chunk.Format == DataFormat.Csv;
         var csv = dataset.Input.Csv;
         var schema = dataset.Schema.Columns;
-        var quote = csv.Quote.Length == 1 ? csv.Quote[0] : (char?)null;
-        var headerInChunk = isCsv && csv.Header && chunk.Header is null;
-        IReadOnlyList<string> ColumnsOf(string? headerInFile) => !isCsv ? ["line"]
-            : csv.Header ? CsvHeader.Split(chunk.Header ?? headerInFile ?? string.Empty, csv.Delimiter[0], quote)
-            : schema.Select(c => c.Name).ToList();
-
         var zones = new ZoneOffsets(connection);
-        Func<IReadOnlyList<string>, FastCsvPlan?>? fastPlanOf = isCsv && useFastPath ? columns => FastCsvPlan.TryCreate(dataset, columns, zones.OffsetsOf) : null;
-        var pre = TextPrepass.Run(chunk, TextDialect.Of(dataset, chunk.Format), headerInChunk, ColumnsOf, Path.Combine(workDirectory, "clean." + chunk.Format),
-            fastPlanOf, Path.Combine(workDirectory, "fast.csv"), MaxLineBytes(dataset));
+        var pre = Prepass(chunk, dataset, zones, useFastPath, workDirectory);
         if (pre.DataRecords == 0 && chunk.Rows is null)
         {
             return ChunkOutcome.Unreadable("the file has no data records");
@@ -121,12 +116,8 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             {
                 return pre.Kept.Count == 0
                     ? $"(SELECT {string.Join(", ", fileColumns.Select(c => $"NULL::VARCHAR AS {Identifier(c)}"))} WHERE false)"
-                    : $"read_csv({Literal(pre.ReadPath)}, header = {(pre.ReadHasHeaderLine ? "true" : "false")}, auto_detect = false, " +
-                      $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
-                      $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
-                      $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes(dataset)}, buffer_size = {2 * MaxLineBytes(dataset)}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors'" +
-                      // A copy's records all end with LF; said explicitly, a CRLF inside a quoted field cannot mislead DuckDB's newline detection.
-                      (pre.ReadPath == chunk.LocalPath ? ")" : $", new_line = {Literal(@"\n")})");
+                    // A copy's records all end with LF; said explicitly, a CRLF inside a quoted field cannot mislead DuckDB's newline detection.
+                    : CsvTextSource(Literal(pre.ReadPath), pre.ReadHasHeaderLine, fileColumns, dataset, newLineIsLf: pre.ReadPath != chunk.LocalPath);
             }
 
             var lines = pre.Kept.Count == 0
@@ -207,7 +198,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             long written;
             try
             {
-                written = Execute(connection, $"COPY ({AsStored(schema, $"SELECT {FastColumns(schema, fileColumns)} FROM {FastSource(fastRead, fileColumns, dataset)} UNION ALL {validRows}")}) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
+                written = Execute(connection, $"COPY ({AsStored(schema, $"SELECT {FastColumns(schema, fileColumns)} FROM {FastSource(Literal(fastRead), fileColumns, dataset)} UNION ALL {validRows}")}) TO {Literal(curatedPath)} (FORMAT parquet, COMPRESSION zstd)");
             }
             catch (DbException ex)
             {
@@ -251,6 +242,33 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             throw new InvalidOperationException($"DuckDB read {parsed} rows and refused {refused.Count} of the {pre.Kept.Count} records the pre-pass kept; the chunk cannot be accounted for.");
         }
 
+        var rejected = WriteRejects(chunk, pre, refused, invalid, rejectedPath, MaxLineBytes(dataset));
+        curated += pre.FastRecords;
+        return new ChunkOutcome(curated + rejected, curated, rejected);
+    }
+
+    /// <summary>The C# pre-pass over a staged text chunk (and, for CSV with <paramref name="useFastPath"/>, its fast path), its copies in <paramref name="workDirectory"/>.</summary>
+    internal static TextPrepass Prepass(LocalChunk chunk, DatasetDefinition dataset, ZoneOffsets zones, bool useFastPath, string workDirectory)
+    {
+        var isCsv = chunk.Format == DataFormat.Csv;
+        var csv = dataset.Input.Csv;
+        var quote = csv.Quote.Length == 1 ? csv.Quote[0] : (char?)null;
+        var headerInChunk = isCsv && csv.Header && chunk.Header is null;
+        IReadOnlyList<string> ColumnsOf(string? headerInFile) => !isCsv ? ["line"]
+            : csv.Header ? CsvHeader.Split(chunk.Header ?? headerInFile ?? string.Empty, csv.Delimiter[0], quote)
+            : dataset.Schema.Columns.Select(c => c.Name).ToList();
+
+        Func<IReadOnlyList<string>, FastCsvPlan?>? fastPlanOf = isCsv && useFastPath ? columns => FastCsvPlan.TryCreate(dataset, columns, zones.OffsetsOf) : null;
+        return TextPrepass.Run(chunk, TextDialect.Of(dataset, chunk.Format), headerInChunk, ColumnsOf, Path.Combine(workDirectory, "clean." + chunk.Format),
+            fastPlanOf, Path.Combine(workDirectory, "fast.csv"), MaxLineBytes(dataset));
+    }
+
+    /// <summary>
+    /// Writes a text chunk's rejects in record order: those of the pre-pass, the records DuckDB's reader refused (by kept
+    /// index) and the rows validation found invalid (by DuckDB's 1-based row ordinal). Returns how many.
+    /// </summary>
+    internal static int WriteRejects(LocalChunk chunk, TextPrepass pre, SortedDictionary<int, string> refused, List<(long Ordinal, List<string> Reasons)> invalid, string rejectedPath, int maxLineBytes)
+    {
         // DuckDB's n-th row is the n-th kept record that it did not refuse.
         var rejects = new List<(long Record, long? Line, long Offset, int Length, IReadOnlyList<string> Reasons)>(pre.Rejects.Count + refused.Count + invalid.Count);
         rejects.AddRange(pre.Rejects.Select(r => (r.Record, (long?)r.Line, r.Offset, r.Length, (IReadOnlyList<string>)[r.Reason])));
@@ -274,30 +292,46 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
             using var texts = new RecordTextReader(chunk);
             foreach (var r in rejects)
             {
-                writer.Write(new RejectedRow(chunk.SourceName, r.Line, r.Record, texts.Read(r.Offset, r.Length, MaxLineBytes(dataset)), r.Reasons));
+                writer.Write(new RejectedRow(chunk.SourceName, r.Line, r.Record, texts.Read(r.Offset, r.Length, maxLineBytes), r.Reasons));
             }
         }
 
-        curated += pre.FastRecords;
-        return new ChunkOutcome(curated + rejects.Count, curated, rejects.Count);
+        return rejects.Count;
+    }
+
+    /// <summary>
+    /// DuckDB's CSV reader over <paramref name="paths"/> (a literal or a list of them), every column as text, refused rows
+    /// kept in <c>csv_errors</c> (and the files scanned in <c>csv_scan</c>) by their byte position.
+    /// </summary>
+    /// <param name="extra">More reader options, each starting with ", ".</param>
+    internal static string CsvTextSource(string paths, bool header, IReadOnlyList<string> fileColumns, DatasetDefinition dataset, bool newLineIsLf, string extra = "")
+    {
+        var csv = dataset.Input.Csv;
+        return $"read_csv({paths}, header = {(header ? "true" : "false")}, auto_detect = false, " +
+               $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: 'VARCHAR'"))}}}, " +
+               $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, " +
+               $"nullstr = {List(csv.NullStrings)}, max_line_size = {MaxLineBytes(dataset)}, buffer_size = {2 * MaxLineBytes(dataset)}, store_rejects = true, rejects_scan = 'csv_scan', rejects_table = 'csv_errors'" +
+               (newLineIsLf ? $", new_line = {Literal(@"\n")}" : string.Empty) + extra + ")";
     }
 
     /// <summary>
     /// DuckDB's typed CSV reader over the fast path's records: same dialect; times are in the canonical ISO spelling
     /// (<see cref="CanonicalTime"/>), which DuckDB's default cast reads faster than any strptime format.
     /// </summary>
-    private static string FastSource(string path, IReadOnlyList<string> fileColumns, DatasetDefinition dataset)
+    /// <param name="paths">A literal or a list of them.</param>
+    /// <param name="extra">More reader options, each starting with ", ".</param>
+    internal static string FastSource(string paths, IReadOnlyList<string> fileColumns, DatasetDefinition dataset, string extra = "")
     {
         var csv = dataset.Input.Csv;
         string TypeOf(string column) => dataset.Schema.Columns.FirstOrDefault(c => c.Name == column) is { } spec ? ColumnType.Parse(spec.Type).DuckDbType : "VARCHAR";
-        return $"read_csv({Literal(path)}, header = false, auto_detect = false, " +
+        return $"read_csv({paths}, header = false, auto_detect = false, " +
                $"columns = {{{string.Join(", ", fileColumns.Select(c => $"{Literal(c)}: {Literal(TypeOf(c))}"))}}}, " +
                $"delim = {Literal(csv.Delimiter)}, quote = {Literal(csv.Quote)}, escape = {Literal(csv.Quote)}, nullstr = {List(csv.NullStrings)}, " +
-               $"max_line_size = {2 * FastCsvSplit.MaxFastRecordBytes}, buffer_size = {4 * FastCsvSplit.MaxFastRecordBytes}, new_line = {Literal(@"\n")})";
+               $"max_line_size = {2 * FastCsvSplit.MaxFastRecordBytes}, buffer_size = {4 * FastCsvSplit.MaxFastRecordBytes}, new_line = {Literal(@"\n")}{extra})";
     }
 
     /// <summary>The schema's columns from the fast reader, typed as the validated table types them; a column the file lacks is NULL.</summary>
-    private static string FastColumns(IReadOnlyList<ColumnSpec> schema, IReadOnlyList<string> fileColumns) => string.Join(", ", schema.Select(c =>
+    internal static string FastColumns(IReadOnlyList<ColumnSpec> schema, IReadOnlyList<string> fileColumns) => string.Join(", ", schema.Select(c =>
         fileColumns.Contains(c.Name) ? Identifier(c.Name) : $"CAST(NULL AS {ColumnType.Parse(c.Type).DuckDbType}) AS {Identifier(c.Name)}"));
 
     private static ChunkOutcome ProcessParquet(DuckDBConnection connection, LocalChunk chunk, DatasetDefinition dataset, string curatedPath, string rejectedPath)
@@ -356,16 +390,17 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
     /// TIMESTAMPTZ, which DuckDB writes as INT64 micros with isAdjustedToUTC=true, Spark's (protocol 1/2) <c>timestamp</c>;
     /// a plain TIMESTAMP would be written as not adjusted and read as <c>timestamp_ntz</c>. Decimals and dates keep their types.
     /// </summary>
-    private static string AsStored(IReadOnlyList<ColumnSpec> schema, string query) =>
+    /// <param name="passThrough">A column of <paramref name="query"/> kept as it is after the curated ones (the pack's file tag).</param>
+    internal static string AsStored(IReadOnlyList<ColumnSpec> schema, string query, string? passThrough = null) =>
         $"SELECT {string.Join(", ", schema.Select(c => ColumnType.Parse(c.Type).Kind == ColumnKind.Timestamp
             ? $"CAST({Identifier(c.Name)} AS TIMESTAMPTZ) AS {Identifier(c.Name)}"
-            : Identifier(c.Name)))} FROM ({query})";
+            : Identifier(c.Name)))}{(passThrough is null ? string.Empty : $", {passThrough}")} FROM ({query})";
 
     /// <summary>
     /// The rows of <paramref name="rawQuery"/> (which names each schema column's raw value <see cref="RawColumn"/>) with
     /// each column's parsed value <see cref="ParsedColumn"/> and <c>__valid</c>: true exactly when the row has no reasons.
     /// </summary>
-    private static string ValidatedRows(string rawQuery, IReadOnlyList<ColumnSpec> schema, bool rawIsText, IReadOnlyList<ValidationSqlBuilder.Check> extra, string? rowIsReadable)
+    internal static string ValidatedRows(string rawQuery, IReadOnlyList<ColumnSpec> schema, bool rawIsText, IReadOnlyList<ValidationSqlBuilder.Check> extra, string? rowIsReadable)
     {
         var parsed = string.Join(string.Empty, schema.Select(c => $", {ValidationSqlBuilder.ParsedExpression(c, RawColumn(c), rawIsText)} AS {ParsedColumn(c)}"));
         var valid = ValidationSqlBuilder.ValidExpression(schema, RawColumn, ParsedColumn, extra);
@@ -381,19 +416,19 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
     /// The curated value of a text column: its parsed value, moved from its declared zone to UTC. A few rows (those the
     /// fast path left) go through ICU directly, which costs less than loading the zone's offsets table for them.
     /// </summary>
-    private static string CuratedValue(ColumnSpec column, ZoneOffsets zones, int rows) => !ValidationSqlBuilder.HasTimeZone(column, rawIsText: true)
+    internal static string CuratedValue(ColumnSpec column, ZoneOffsets zones, int rows) => !ValidationSqlBuilder.HasTimeZone(column, rawIsText: true)
         ? ParsedColumn(column)
         : rows < IcuRowsAtMost ? ZoneOffsets.IcuToUtc(ParsedColumn(column), column.TimeZone!) : zones.ToUtc(ParsedColumn(column), column.TimeZone!);
 
     /// <summary>Above this many rows, the per-day offsets table is cheaper than ICU per row (~10 ms to load, ~1 µs per ICU call).</summary>
     private const int IcuRowsAtMost = 10_000;
 
-    private static string RawColumn(ColumnSpec column) => Identifier("raw:" + column.Name);
+    internal static string RawColumn(ColumnSpec column) => Identifier("raw:" + column.Name);
 
-    private static string ParsedColumn(ColumnSpec column) => Identifier("parsed:" + column.Name);
+    internal static string ParsedColumn(ColumnSpec column) => Identifier("parsed:" + column.Name);
 
     /// <summary>The kept record behind DuckDB's row <paramref name="ordinal"/> (1-based), skipping the records DuckDB refused.</summary>
-    private static int KeptIndexOfRow(long ordinal, List<int> refusedIndexes)
+    internal static int KeptIndexOfRow(long ordinal, List<int> refusedIndexes)
     {
         var index = (int)(ordinal - 1);
         foreach (var refused in refusedIndexes)
@@ -412,7 +447,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
     }
 
     /// <summary>A file that lacks a required column, or has columns the schema rejects, is a file-level problem.</summary>
-    private static string? CheckColumns(IReadOnlyList<string> fileColumns, DatasetDefinition dataset, bool header)
+    internal static string? CheckColumns(IReadOnlyList<string> fileColumns, DatasetDefinition dataset, bool header)
     {
         var schema = dataset.Schema.Columns;
         if (!header)
@@ -461,7 +496,7 @@ public sealed class DuckDbChunkProcessor(bool fastPath = true)
     /// <summary>The JSON path of a top-level key: the list of values and the nested-value check must address the same key.</summary>
     private static string JsonPath(string name) => "$." + (name.All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? name : $"\"{name}\"");
 
-    private static string FirstLine(string message)
+    internal static string FirstLine(string message)
     {
         var end = message.IndexOf('\n');
         return (end > 0 ? message[..end] : message).Trim();

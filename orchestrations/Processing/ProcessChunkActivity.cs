@@ -27,14 +27,17 @@ public sealed class ProcessChunkActivity(
     PipelineOptions options,
     ILogger<ProcessChunkActivity> logger) : TaskActivity<ChunkSpec, ChunkResult>
 {
-    public override Task<ChunkResult> RunAsync(TaskActivityContext context, ChunkSpec chunk) =>
+    public override Task<ChunkResult> RunAsync(TaskActivityContext context, ChunkSpec chunk) => TraceAsync(chunk, () => ProcessAsync(chunk));
+
+    /// <summary>The chunk's span (its counts as tags) and metrics around <paramref name="process"/>, which gives its result.</summary>
+    internal Task<ChunkResult> TraceAsync(ChunkSpec chunk, Func<Task<ChunkResult>> process) =>
         TributaryTelemetry.TraceRunAsync(logger, TributaryTelemetry.Spans.ProcessChunk, chunk.RunId, chunk.Dataset, async span =>
         {
             var bytes = BytesOf(chunk);
             span?.SetTag(TributaryTelemetry.Attributes.ChunkIndex, chunk.Index);
             span?.SetTag(TributaryTelemetry.Attributes.Input, chunk.Input.Name);
             span?.SetTag(TributaryTelemetry.Attributes.Bytes, bytes);
-            var result = await ProcessAsync(chunk);
+            var result = await process();
             span?.SetTag(TributaryTelemetry.Attributes.RowsRead, result.RowsRead);
             span?.SetTag(TributaryTelemetry.Attributes.RowsCurated, result.RowsCurated);
             span?.SetTag(TributaryTelemetry.Attributes.RowsRejected, result.RowsRejected);
@@ -64,30 +67,6 @@ public sealed class ProcessChunkActivity(
         return outcome;
     }
 
-    /// <summary>
-    /// The chunk's one clock: its total time (the result's Seconds and StartedAt) and where that time goes by stage
-    /// (logged with its counts): what to speed up next.
-    /// </summary>
-    private sealed class StageClock
-    {
-        private readonly Stopwatch clock = Stopwatch.StartNew();
-        private TimeSpan last;
-        public TimeSpan Staging, SlotWait, DuckDb, Stats, Upload;
-
-        /// <summary>Time since the chunk started, stages or not.</summary>
-        public TimeSpan Elapsed => clock.Elapsed;
-
-        /// <summary>Starts the first stage's lap now: the set-up before it counts in the total only.</summary>
-        public void BeginLaps() => last = clock.Elapsed;
-
-        public void Lap(ref TimeSpan stage)
-        {
-            var now = clock.Elapsed;
-            stage += now - last;
-            last = now;
-        }
-    }
-
     /// <summary>The chunk's share of its input in bytes: its byte range for text, the whole blob otherwise (Parquet ranges count row groups).</summary>
     private static long BytesOf(ChunkSpec chunk) =>
         chunk.Format != DataFormat.Parquet && chunk.Length is { } length ? length : chunk.Input.Size;
@@ -96,25 +75,40 @@ public sealed class ProcessChunkActivity(
     {
         var stages = new StageClock();
         var dataset = await definitions.GetAsync(chunk.Dataset, chunk.DefinitionHash);
-        var curatedName = StorageLayout.CuratedPart(chunk.Dataset, chunk.RunId, chunk.Index);
-        var rejectedName = StorageLayout.RejectedPart(chunk.Dataset, chunk.RunId, chunk.Index);
-
         using var work = new WorkDirectory(options.WorkDirectory, $"chunk-{chunk.Index}");
-        var local = work.File("input." + chunk.Format.Name());
-        ChunkOutcome outcome;
         stages.BeginLaps();
+        var (local, unreadable) = await StageAsync(chunk, work);
+        stages.Lap(ref stages.Staging);
+        var outcome = unreadable ?? await ProcessInSlotAsync(chunk, local, dataset, work, stages);
+        return await PublishAsync(chunk, dataset, work, outcome, stages);
+    }
+
+    /// <summary>
+    /// Stages the chunk into <paramref name="work"/>: its local path, and an outcome only when the file cannot even be
+    /// staged (see <see cref="StageAsync(ChunkSpec, string)"/>).
+    /// </summary>
+    internal async Task<(string Local, ChunkOutcome? Unreadable)> StageAsync(ChunkSpec chunk, WorkDirectory work)
+    {
+        var local = work.File("input." + chunk.Format.Name());
         try
         {
-            var unreadable = await StageAsync(chunk, local);
-            stages.Lap(ref stages.Staging);
-            outcome = unreadable ?? await ProcessInSlotAsync(chunk, local, dataset, work, stages);
+            return (local, await StageAsync(chunk, local));
         }
         catch (Exception e) when (WorkDiskFullException.Is(e) && e is not WorkDiskFullException)
         {
             // The failure names the disk, not a temp file: the activity's retry policy, then the run's error, say what to fix.
             throw new WorkDiskFullException(options.WorkDirectory, e);
         }
+    }
 
+    /// <summary>
+    /// Publishes a processed chunk from <paramref name="work"/> (curated.parquet, rejected.jsonl): its curated part and
+    /// rejects to their deterministic blobs (overwriting an earlier attempt's), or its file to quarantine; its result.
+    /// </summary>
+    internal async Task<ChunkResult> PublishAsync(ChunkSpec chunk, DatasetDefinition dataset, WorkDirectory work, ChunkOutcome outcome, StageClock stages)
+    {
+        var curatedName = StorageLayout.CuratedPart(chunk.Dataset, chunk.RunId, chunk.Index);
+        var rejectedName = StorageLayout.RejectedPart(chunk.Dataset, chunk.RunId, chunk.Index);
         if (outcome.FileProblem is not null)
         {
             logger.LogWarning("Chunk {Index} of run {RunId} ({Input}) quarantined: {Problem}", chunk.Index, chunk.RunId, chunk.Input, outcome.FileProblem);

@@ -1,21 +1,93 @@
+using System.Diagnostics;
 using Microsoft.DurableTask;
+using Tributary.Orchestrations.Datasets;
+using Tributary.Orchestrations.Storage;
 
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>
-/// Processes several small chunks in one activity, one after another, exactly as <see cref="ProcessChunkActivity"/>
-/// does each (same deterministic outputs, so a retried pack overwrites what it wrote before).
+/// Processes several small chunks in one activity. Whole CSV files go through one shared DuckDB pass
+/// (<see cref="CsvPackProcessor"/>); anything else, or with <see cref="PipelineOptions.SharedPackPass"/> off, each chunk
+/// exactly as <see cref="ProcessChunkActivity"/> does it. Either way each chunk is staged, published and traced as its
+/// own (same deterministic outputs, so a retried pack overwrites what it wrote before).
 /// </summary>
-public sealed class ProcessChunkPackActivity(ProcessChunkActivity single) : TaskActivity<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>
+public sealed class ProcessChunkPackActivity(
+    ProcessChunkActivity single,
+    CsvPackProcessor packProcessor,
+    FrozenDefinitions definitions,
+    ChunkSlots slots,
+    PipelineOptions options) : TaskActivity<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>
 {
     public override async Task<IReadOnlyList<ChunkResult>> RunAsync(TaskActivityContext context, IReadOnlyList<ChunkSpec> pack)
     {
-        var results = new List<ChunkResult>(pack.Count);
-        foreach (var chunk in pack)
+        if (!options.SharedPackPass || pack.Count(c => c.Format == DataFormat.Csv && c.Offset is null) < 2)
         {
-            results.Add(await single.RunAsync(context, chunk));
+            var results = new List<ChunkResult>(pack.Count);
+            foreach (var chunk in pack)
+            {
+                results.Add(await single.RunAsync(context, chunk));
+            }
+
+            return results;
         }
 
-        return results;
+        return await ProcessTogetherAsync(pack);
+    }
+
+    private async Task<IReadOnlyList<ChunkResult>> ProcessTogetherAsync(IReadOnlyList<ChunkSpec> pack)
+    {
+        var dataset = await definitions.GetAsync(pack[0].Dataset, pack[0].DefinitionHash);
+        var clocks = pack.Select(_ => new StageClock()).ToList();
+        var works = new List<WorkDirectory>(pack.Count);
+        try
+        {
+            var outcomes = new ChunkOutcome?[pack.Count];
+            var members = new List<(int Index, PackMember Member)>();
+            for (var i = 0; i < pack.Count; i++)
+            {
+                var chunk = pack[i];
+                works.Add(new WorkDirectory(options.WorkDirectory, $"chunk-{chunk.Index}"));
+                clocks[i].BeginLaps();
+                var (local, unreadable) = await single.StageAsync(chunk, works[i]);
+                clocks[i].Lap(ref clocks[i].Staging);
+                outcomes[i] = unreadable;
+                if (unreadable is null)
+                {
+                    members.Add((i, new PackMember(LocalChunk.Of(chunk, local), works[i].File("curated.parquet"), works[i].File("rejected.jsonl"), works[i].Path)));
+                }
+            }
+
+            var waited = Stopwatch.StartNew();
+            var bytes = members.Sum(m => new FileInfo(m.Member.Chunk.LocalPath).Length);
+            var small = bytes <= dataset.Input.ChunkSizeBytes / 2;
+            using (await slots.TakeAsync(small))
+            {
+                var slotWait = waited.Elapsed;
+                var processed = packProcessor.Process(members.Select(m => m.Member).ToList(), dataset, works[0].Path, options.DuckDbChunkMemoryLimit, ChunkSlots.ThreadsFor(small));
+                var duckDb = waited.Elapsed - slotWait;
+                for (var m = 0; m < members.Count; m++)
+                {
+                    outcomes[members[m].Index] = processed[m];
+                    (clocks[members[m].Index].SlotWait, clocks[members[m].Index].DuckDb) = (slotWait, duckDb);
+                }
+            }
+
+            var results = new List<ChunkResult>(pack.Count);
+            for (var i = 0; i < pack.Count; i++)
+            {
+                var (chunk, work, clock, outcome) = (pack[i], works[i], clocks[i], outcomes[i]!);
+                clock.BeginLaps();
+                results.Add(await single.TraceAsync(chunk, () => single.PublishAsync(chunk, dataset, work, outcome, clock)));
+            }
+
+            return results;
+        }
+        finally
+        {
+            foreach (var work in works)
+            {
+                work.Dispose();
+            }
+        }
     }
 }

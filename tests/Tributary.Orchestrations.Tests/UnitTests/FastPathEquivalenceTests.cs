@@ -19,7 +19,7 @@ public sealed class FastPathEquivalenceTests : IDisposable
 {
     private readonly string work = Directory.CreateTempSubdirectory("tributary-fastpath-").FullName;
 
-    private static readonly DatasetDefinition Dataset = new()
+    internal static readonly DatasetDefinition Dataset = new()
     {
         Name = "mixed",
         Input = new InputSpec { Format = "csv", Csv = new CsvOptions { NullStrings = ["", "NULL"] } },
@@ -44,7 +44,7 @@ public sealed class FastPathEquivalenceTests : IDisposable
     };
 
     /// <summary>The file's columns: the schema's but one, in another order, plus one the schema does not know.</summary>
-    private static readonly string[] FileColumns = ["at", "id", "zone", "day", "plain_at", "count", "distance", "fare", "paid", "kind", "extra"];
+    internal static readonly string[] FileColumns = ["at", "id", "zone", "day", "plain_at", "count", "distance", "fare", "paid", "kind", "extra"];
 
     private static readonly Dictionary<string, string[]> Values = new()
     {
@@ -66,11 +66,11 @@ public sealed class FastPathEquivalenceTests : IDisposable
     private static Gen<string> FieldGen(string column) =>
         Gen.Frequency((8, Gen.Elements(Values[column][0], Values[column][1])), (2, Gen.Elements(Values[column])));
 
-    private static Gen<string> RecordGen => FileColumns.Aggregate(
+    internal static Gen<string> RecordGen => FileColumns.Aggregate(
         Gen.Constant(string.Empty),
         (record, column) => record.SelectMany(before => FieldGen(column).Select(value => column == FileColumns[0] ? value : before + "," + value)));
 
-    private static Gen<string> FileGen =>
+    internal static Gen<string> FileGen =>
         from rows in Gen.Choose(1, 40)
         from records in RecordGen.ArrayOf(rows)
         from crlf in Gen.Elements(false, true)
@@ -127,7 +127,7 @@ public sealed class FastPathEquivalenceTests : IDisposable
     }
 
     /// <summary>Rows in one file and not the other, counted with multiplicity both ways (row order within a chunk is not part of the contract).</summary>
-    private static long CuratedDifference(string a, string b)
+    internal static long CuratedDifference(string a, string b)
     {
         if (!File.Exists(a) || !File.Exists(b))
         {
@@ -144,7 +144,7 @@ public sealed class FastPathEquivalenceTests : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static string[] Describe(string parquet)
+    internal static string[] Describe(string parquet)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
