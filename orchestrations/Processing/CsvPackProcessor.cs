@@ -23,6 +23,9 @@ public sealed class CsvPackProcessor(DuckDbChunkProcessor single)
 {
     private const string Segment = "__segment";
 
+    /// <summary>The reader's file name column, named so that no data column (a "filename" of the dataset's) is shadowed.</summary>
+    private const string FileColumn = "__tributary_file";
+
     private long filesPassedTogether;
 
     /// <summary>Files processed so far by a shared pass (the rest went one by one): what the lever did.</summary>
@@ -99,8 +102,7 @@ public sealed class CsvPackProcessor(DuckDbChunkProcessor single)
                 continue;
             }
 
-            // The reader's file name column would shadow a data column of that name.
-            if (pre.FastReadPath is null || pre.DataRecords == 0 || pre.Columns.Contains("filename")
+            if (pre.FastReadPath is null || pre.DataRecords == 0 || pre.Columns.Contains(FileColumn) || pre.Columns.Contains(Segment)
                 || CheckColumns(pre.Columns, dataset, dataset.Input.Csv.Header) is not null)
             {
                 continue;
@@ -131,7 +133,7 @@ public sealed class CsvPackProcessor(DuckDbChunkProcessor single)
             segmentOfPath[group[s].Pre.FastReadPath!] = s;
         }
 
-        var segmentOfFile = $"CASE filename {string.Join(" ", segmentOfPath.Select(p => $"WHEN {Literal(p.Key)} THEN {p.Value.ToString(CultureInfo.InvariantCulture)}"))} END";
+        var segmentOfFile = $"CASE {FileColumn} {string.Join(" ", segmentOfPath.Select(p => $"WHEN {Literal(p.Key)} THEN {p.Value.ToString(CultureInfo.InvariantCulture)}"))} END";
         var valid = new long[group.Count];
         var invalid = group.Select(_ => new List<(long Ordinal, List<string> Reasons)>()).ToArray();
         var refused = group.Select(_ => new SortedDictionary<int, string>()).ToArray();
@@ -176,7 +178,7 @@ public sealed class CsvPackProcessor(DuckDbChunkProcessor single)
     private static void Validate(DuckDBConnection connection, List<Prepared> slow, IReadOnlyList<string> fileColumns, string segmentOfFile, DatasetDefinition dataset, ZoneOffsets zones)
     {
         var schema = dataset.Schema.Columns;
-        var source = CsvTextSource(List(slow.Select(p => p.Pre.ReadPath)), header: false, fileColumns, dataset, newLineIsLf: true, extra: ", filename = true");
+        var source = CsvTextSource(List(slow.Select(p => p.Pre.ReadPath)), header: false, fileColumns, dataset, newLineIsLf: true, extra: $", filename = {Literal(FileColumn)}");
         var rawColumns = string.Join(", ", schema.Select(c => $"{(fileColumns.Contains(c.Name) ? Identifier(c.Name) : "CAST(NULL AS VARCHAR)")} AS {RawColumn(c)}"));
         var rows = ValidatedRows($"SELECT {rawColumns}, {segmentOfFile} AS {Segment} FROM {source}", schema, rawIsText: true, [], null);
         var reasons = ValidationSqlBuilder.ReasonsExpression(schema, RawColumn, rawIsText: true, []);
@@ -254,7 +256,7 @@ public sealed class CsvPackProcessor(DuckDbChunkProcessor single)
         var fast = group.Where(p => p.Pre.FastRecords > 0).ToList();
         if (fast.Count > 0)
         {
-            var fastSource = FastSource(List(fast.Select(p => p.Pre.FastReadPath!)), fileColumns, dataset, extra: ", filename = true");
+            var fastSource = FastSource(List(fast.Select(p => p.Pre.FastReadPath!)), fileColumns, dataset, extra: $", filename = {Literal(FileColumn)}");
             parts.Add($"SELECT {FastColumns(schema, fileColumns)}, {segmentOfFile} AS {Segment} FROM {fastSource}");
         }
 
@@ -287,7 +289,7 @@ public sealed class CsvPackProcessor(DuckDbChunkProcessor single)
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Segment}, count(*), count(DISTINCT filename) FROM read_parquet({Literal(Path.Combine(folder, "*", "*.parquet"))}, hive_partitioning = true, filename = true) GROUP BY {Segment}";
+        command.CommandText = $"SELECT {Segment}, count(*), count(DISTINCT {FileColumn}) FROM read_parquet({Literal(Path.Combine(folder, "*", "*.parquet"))}, hive_partitioning = true, filename = {Literal(FileColumn)}) GROUP BY {Segment}";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

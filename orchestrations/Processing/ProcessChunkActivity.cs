@@ -105,7 +105,8 @@ public sealed class ProcessChunkActivity(
     /// Publishes a processed chunk from <paramref name="work"/> (curated.parquet, rejected.jsonl): its curated part and
     /// rejects to their deterministic blobs (overwriting an earlier attempt's), or its file to quarantine; its result.
     /// </summary>
-    internal async Task<ChunkResult> PublishAsync(ChunkSpec chunk, DatasetDefinition dataset, WorkDirectory work, ChunkOutcome outcome, StageClock stages)
+    /// <param name="stats">The curated part's stats when already read (a pack reads its parts' stats together).</param>
+    internal async Task<ChunkResult> PublishAsync(ChunkSpec chunk, DatasetDefinition dataset, WorkDirectory work, ChunkOutcome outcome, StageClock stages, DeltaFileStats? stats = null)
     {
         var curatedName = StorageLayout.CuratedPart(chunk.Dataset, chunk.RunId, chunk.Index);
         var rejectedName = StorageLayout.RejectedPart(chunk.Dataset, chunk.RunId, chunk.Index);
@@ -121,9 +122,9 @@ public sealed class ProcessChunkActivity(
         // The Delta stats are read from the local file: the commit then needs no download of any part.
         var curatedFile = work.File("curated.parquet");
         var bytes = new FileInfo(curatedFile).Length;
-        DeltaFileStats stats;
-        using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: bytes))
+        if (stats is null)
         {
+            using var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: bytes);
             stats = await DeltaFileStats.ComputeAsync(curatedFile, loan.Connection);
         }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.DurableTask;
 using Tributary.Orchestrations.Datasets;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tables.Delta;
 
 namespace Tributary.Orchestrations.Processing;
 
@@ -72,12 +73,25 @@ public sealed class ProcessChunkPackActivity(
                 }
             }
 
+            // The curated parts' Delta stats, read by one query for the pack (each part's alone costs its planning).
+            var stats = new DeltaFileStats?[pack.Count];
+            var parts = Enumerable.Range(0, pack.Count).Where(i => outcomes[i]!.FileProblem is null).ToList();
+            var read = Stopwatch.StartNew();
+            using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: parts.Sum(i => new FileInfo(works[i].File("curated.parquet")).Length)))
+            {
+                var computed = await DeltaFileStats.ComputeManyAsync(parts.Select(i => works[i].File("curated.parquet")).ToList(), loan.Connection);
+                for (var p = 0; p < parts.Count; p++)
+                {
+                    (stats[parts[p]], clocks[parts[p]].Stats) = (computed[p], read.Elapsed);
+                }
+            }
+
             var results = new List<ChunkResult>(pack.Count);
             for (var i = 0; i < pack.Count; i++)
             {
-                var (chunk, work, clock, outcome) = (pack[i], works[i], clocks[i], outcomes[i]!);
+                var (chunk, work, clock, outcome, partStats) = (pack[i], works[i], clocks[i], outcomes[i]!, stats[i]);
                 clock.BeginLaps();
-                results.Add(await single.TraceAsync(chunk, () => single.PublishAsync(chunk, dataset, work, outcome, clock)));
+                results.Add(await single.TraceAsync(chunk, () => single.PublishAsync(chunk, dataset, work, outcome, clock, partStats)));
             }
 
             return results;

@@ -87,14 +87,26 @@ public sealed record DeltaFileStats(
 
     /// <inheritdoc cref="ComputeAsync(string, CancellationToken)"/>
     /// <param name="connection">An open DuckDB connection to read with (a caller that keeps databases open saves opening one).</param>
-    public static async Task<DeltaFileStats> ComputeAsync(string localParquetPath, DuckDBConnection connection, int stringPrefixLength = DefaultStringPrefixLength, CancellationToken cancellationToken = default)
-    {
-        var source = $"read_parquet('{localParquetPath.Replace("'", "''", StringComparison.Ordinal)}')";
+    public static async Task<DeltaFileStats> ComputeAsync(string localParquetPath, DuckDBConnection connection, int stringPrefixLength = DefaultStringPrefixLength, CancellationToken cancellationToken = default) =>
+        (await ComputeManyAsync([localParquetPath], connection, stringPrefixLength, cancellationToken))[0];
 
+    /// <summary>
+    /// The stats of several Parquet files of one schema (the parts of one table), in their order, read by one query: a
+    /// small part's stats cost the query's planning, not its rows, so a pack of small parts pays it once.
+    /// </summary>
+    public static async Task<IReadOnlyList<DeltaFileStats>> ComputeManyAsync(IReadOnlyList<string> localParquetPaths, DuckDBConnection connection, int stringPrefixLength = DefaultStringPrefixLength, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(localParquetPaths);
+        if (localParquetPaths.Count == 0)
+        {
+            return [];
+        }
+
+        static string Literal(string path) => $"'{path.Replace("'", "''", StringComparison.Ordinal)}'";
         var columns = new List<(string Name, string Type)>();
         await using (var describe = connection.CreateCommand())
         {
-            describe.CommandText = $"DESCRIBE SELECT * FROM {source}";
+            describe.CommandText = $"DESCRIBE SELECT * FROM read_parquet({Literal(localParquetPaths[0])})";
             await using var reader = await describe.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -102,7 +114,9 @@ public sealed record DeltaFileStats(
             }
         }
 
-        var selects = new List<string> { "count(*)" };
+        // The reader's file name column, named so that no data column (a "filename" of the dataset's) is shadowed.
+        const string File = "__tributary_file";
+        var selects = new List<string> { File, "count(*)" };
         var plan = new List<(string Name, StatKind Kind)>();
         foreach (var (name, type) in columns)
         {
@@ -123,34 +137,46 @@ public sealed record DeltaFileStats(
             plan.Add((name, kind));
         }
 
-        var min = new Dictionary<string, object>(StringComparer.Ordinal);
-        var max = new Dictionary<string, object>(StringComparer.Ordinal);
-        var nulls = new Dictionary<string, long>(StringComparer.Ordinal);
-        long rows;
+        // A file without rows has no group: its stats are those of no rows (no nulls, no bounds).
+        var byFile = new Dictionary<string, DeltaFileStats>(StringComparer.Ordinal);
         await using (var command = connection.CreateCommand())
         {
             // Timestamps with a zone are formatted in UTC whatever the machine's zone is.
-            command.CommandText = $"SET TimeZone = 'UTC'; SELECT {string.Join(", ", selects)} FROM {source}";
+            command.CommandText = $"SET TimeZone = 'UTC'; SELECT {string.Join(", ", selects)} FROM read_parquet([{string.Join(", ", localParquetPaths.Select(Literal))}], filename = '{File}') GROUP BY {File}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            rows = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-            var ordinal = 1;
-            foreach (var (name, kind) in plan)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                nulls[name] = Convert.ToInt64(reader.GetValue(ordinal++), CultureInfo.InvariantCulture);
-                if (kind == StatKind.None)
-                {
-                    continue;
-                }
+                byFile[reader.GetString(0)] = Read(reader, plan, stringPrefixLength);
+            }
+        }
 
-                var low = reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-                var high = reader.IsDBNull(ordinal + 1) ? null : reader.GetString(ordinal + 1);
-                ordinal += 2;
-                if (Value(low, kind, stringPrefixLength, isMax: false) is { } lowValue && Value(high, kind, stringPrefixLength, isMax: true) is { } highValue)
-                {
-                    min[name] = lowValue;
-                    max[name] = highValue;
-                }
+        var none = new DeltaFileStats(0, new Dictionary<string, object>(), new Dictionary<string, object>(), plan.ToDictionary(p => p.Name, _ => 0L, StringComparer.Ordinal));
+        return [.. localParquetPaths.Select(path => byFile.GetValueOrDefault(path, none))];
+    }
+
+    /// <summary>One file's stats from its row of the stats query (filename, count, then per column nulls and, where kept, min and max).</summary>
+    private static DeltaFileStats Read(System.Data.Common.DbDataReader reader, List<(string Name, StatKind Kind)> plan, int stringPrefixLength)
+    {
+        var min = new Dictionary<string, object>(StringComparer.Ordinal);
+        var max = new Dictionary<string, object>(StringComparer.Ordinal);
+        var nulls = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rows = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+        var ordinal = 2;
+        foreach (var (name, kind) in plan)
+        {
+            nulls[name] = Convert.ToInt64(reader.GetValue(ordinal++), CultureInfo.InvariantCulture);
+            if (kind == StatKind.None)
+            {
+                continue;
+            }
+
+            var low = reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+            var high = reader.IsDBNull(ordinal + 1) ? null : reader.GetString(ordinal + 1);
+            ordinal += 2;
+            if (Value(low, kind, stringPrefixLength, isMax: false) is { } lowValue && Value(high, kind, stringPrefixLength, isMax: true) is { } highValue)
+            {
+                min[name] = lowValue;
+                max[name] = highValue;
             }
         }
 

@@ -75,5 +75,39 @@ public sealed class DeltaFileStatsTests : IDisposable
         Assert.True(string.CompareOrdinal(max, new string('z', 40)) > 0);
     }
 
+    [Fact]
+    public async Task ComputeManyAsync_gives_each_file_the_stats_it_has_alone_in_the_order_asked()
+    {
+        // Parts of one schema, one without rows, and a data column named "filename" (the reader's own column is named apart).
+        var paths = new List<string>();
+        using (var connection = new DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            foreach (var (name, rows) in new[] { ("b", "(3, 'x', 2.5::DECIMAL(10,2)), (9, NULL, NULL)"), ("empty", "(1, 'a', 1.0::DECIMAL(10,2))"), ("a", "(-4, 'q', 7.25::DECIMAL(10,2))") })
+            {
+                var path = Path.Combine(folder, $"{name}.parquet");
+                using var command = connection.CreateCommand();
+                command.CommandText = $"COPY (SELECT * FROM (VALUES {rows}) t(id, filename, fare) WHERE {(name == "empty" ? "false" : "true")}) TO '{path}' (FORMAT parquet)";
+                command.ExecuteNonQuery();
+                paths.Add(path);
+            }
+        }
+
+        using var reader = new DuckDBConnection("DataSource=:memory:");
+        reader.Open();
+        var many = await DeltaFileStats.ComputeManyAsync(paths, reader);
+
+        Assert.Equal(paths.Count, many.Count);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            Assert.Equal((await DeltaFileStats.ComputeAsync(paths[i])).ToJson(), many[i].ToJson());
+        }
+
+        Assert.Equal(2, many[0].NumRecords);
+        Assert.Equal(0, many[1].NumRecords);
+        Assert.Equal(0, many[1].NullCount["filename"]);
+        Assert.Equal("q", many[2].MinValues["filename"]);
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 }
