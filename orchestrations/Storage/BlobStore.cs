@@ -13,7 +13,15 @@ public sealed class BlobStore(BlobServiceClient service)
 
     public BlobServiceClient Service { get; } = service;
 
-    public BlobClient Blob(string container, string name) => Service.GetBlobContainerClient(container).GetBlobClient(name);
+    public BlobClient Blob(string container, string name) => Service.GetBlobContainerClient(container).GetBlobClient(Addressable(name));
+
+    /// <summary>
+    /// The name to address a blob by. A name with '.' or '..' segments cannot go into a URL as it is: the client collapses
+    /// them and would address another blob. Storage reads a backslash as '/' (that is how such a blob got its name: a
+    /// file uploaded as <c>..\x.csv</c> is listed as <c>../x.csv</c>), so the same blob is addressed with backslashes.
+    /// </summary>
+    public static string Addressable(string name) =>
+        name.Split('/').Any(segment => segment is "." or "..") ? name.Replace('/', '\\') : name;
 
     public BlobContainerClient Container(string container) => Service.GetBlobContainerClient(container);
 

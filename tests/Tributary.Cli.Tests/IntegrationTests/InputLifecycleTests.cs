@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations.Api;
@@ -87,6 +88,53 @@ public sealed class InputLifecycleTests(AzuriteFixture azurite) : IClassFixture<
 
         // The same move again (a retry after a crash between the manifest and the move) is harmless.
         Assert.Equal(InputMove.Archived, await archiver.MoveAsync(manifest.InputsAfterCommit!.Single()));
+    }
+
+    [Fact]
+    public async Task A_blob_whose_name_has_dot_segments_is_quarantined_and_still_leaves_incoming_for_the_archive()
+    {
+        await using var host = await TestHosts.StartAsync(TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub()), watch: false);
+        var intake = host.Services.GetRequiredService<RunIntake>();
+
+        // Uploaded with backslashes as a user's tool might; storage lists it with '/', i.e. with '..' segments.
+        var escape = $"escape-{Guid.NewGuid():N}.csv";
+        var (_, file, uploaded) = await UploadAsync($@"taxi/hostile/..\..\{escape}", seed: 14, rows: 50);
+        var listed = $"taxi/hostile/../../{escape}";
+        Assert.Contains(listed, await ListIncomingAsync());
+
+        var outcome = await intake.SubmitBlobAsync(listed, uploaded.ETag.ToString(), new FileInfo(file).Length);
+        var manifest = await RunWaiter.WaitAsync(host.Client, outcome.RunId, TimeSpan.FromMinutes(2));
+
+        Assert.Contains("'..' path segment", Assert.Single(manifest.QuarantinedFiles).Reason);
+        await WaitUntilAsync(async () => !(await ListIncomingAsync()).Contains(listed));
+        var archived = new List<string>();
+        await foreach (var blob in service.GetBlobContainerClient(BlobContainers.Archive).GetBlobsAsync(BlobTraits.None, BlobStates.None, "taxi/hostile/../../", CancellationToken.None))
+        {
+            archived.Add(blob.Name);
+        }
+
+        Assert.Equal([StorageLayout.ArchivedInput(listed, uploaded.ETag.ToString())], archived);
+    }
+
+    private async Task<List<string>> ListIncomingAsync()
+    {
+        var names = new List<string>();
+        await foreach (var blob in service.GetBlobContainerClient(BlobContainers.Incoming).GetBlobsAsync(BlobTraits.None, BlobStates.None, "taxi/hostile/", CancellationToken.None))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 120 && !await condition(); i++)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.True(await condition(), "the input was still in incoming 30 s after its run");
     }
 
     [Fact]
