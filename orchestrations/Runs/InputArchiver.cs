@@ -67,14 +67,56 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
     }
 
     /// <summary>
-    /// Copies the processed version to its archive name unless a verified copy is already there. False when the
-    /// version is no longer in incoming and no copy was made (replaced or deleted before archiving).
+    /// Copies the processed version to its archive name. False when the version is no longer in incoming and no copy
+    /// of it was made (replaced or deleted before archiving).
     /// </summary>
+    /// <remarks>
+    /// A service-side Copy Blob inside the account, conditioned on the processed ETag: one request, no bytes through
+    /// the host, and the service copies content, headers and Content-MD5 as one version. A retry copies again (same
+    /// bytes); when the source has gone or changed since, the copy already in the archive is recognised by the ETag
+    /// it names. A store that refuses the service-side copy gets the streamed copy, verified by size and MD5.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The copy does not match the source (retried by the activity).</exception>
     public async Task<bool> CopyAsync(InputAfterCommit input, CancellationToken cancellationToken = default)
     {
         var version = input.Input;
         var target = store.BlobAt(input.ArchivedAs ?? throw new ArgumentException($"{version} has no archive name", nameof(input)));
+        try
+        {
+            var modified = version.LastModified ?? await store.LastModifiedAsync(version with { Archived = null }, cancellationToken);
+            if (modified is null)
+            {
+                return await VerifiedCopyAsync(target, version, sourceHash: null, cancellationToken);
+            }
+
+            var copy = await target.StartCopyFromUriAsync(store.Blob(version.Container, version.Name).Uri, new BlobCopyFromUriOptions
+            {
+                Metadata = ArchiveMetadata(version, modified.Value),
+                SourceConditions = new BlobRequestConditions { IfMatch = new ETag(version.ETag) },
+            }, cancellationToken);
+            // Inside one account the copy is done when the service answers (x-ms-copy-status: success); else wait for it.
+            if (!(copy.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out var status) && status == "success"))
+            {
+                await copy.WaitForCompletionAsync(cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return await VerifiedCopyAsync(target, version, sourceHash: null, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 401 or 403 || ex.ErrorCode == "CannotVerifyCopySource")
+        {
+            logger.LogInformation("The store refused a service-side copy of {Input} ({Code}); streaming it instead", version, ex.ErrorCode);
+            return await StreamedCopyAsync(input, target, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads the version through the host and uploads it, then checks size and MD5 against the source.</summary>
+    private async Task<bool> StreamedCopyAsync(InputAfterCommit input, Azure.Storage.Blobs.BlobClient target, CancellationToken cancellationToken)
+    {
+        var version = input.Input;
         if (await VerifiedCopyAsync(target, version, sourceHash: null, cancellationToken))
         {
             return true;
@@ -86,11 +128,7 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
             source = (await store.Blob(version.Container, version.Name).GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(version.ETag) }, cancellationToken)).Value;
             await store.CopyAsync(version with { Archived = null }, target, new BlobUploadOptions
             {
-                Metadata = new Dictionary<string, string>
-                {
-                    [SourceETagKey] = version.ETag.Trim('"'),
-                    [SourceModifiedKey] = source.LastModified.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                },
+                Metadata = ArchiveMetadata(version, source.LastModified),
                 HttpHeaders = new BlobHttpHeaders { ContentType = source.ContentType, ContentEncoding = source.ContentEncoding },
             }, cancellationToken);
         }
@@ -106,6 +144,12 @@ public sealed class InputArchiver(BlobStore store, ILogger<InputArchiver> logger
 
         return true;
     }
+
+    private static Dictionary<string, string> ArchiveMetadata(BlobReference version, DateTimeOffset modified) => new()
+    {
+        [SourceETagKey] = version.ETag.Trim('"'),
+        [SourceModifiedKey] = modified.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Deletes the incoming blob only while it is still the processed version; false when it is gone or newer.</summary>
     public async Task<bool> DeleteSourceAsync(BlobReference version, CancellationToken cancellationToken = default)

@@ -26,6 +26,7 @@ public sealed class InputLifecycleTests(AzuriteFixture azurite) : IClassFixture<
     {
         await using var host = await TestHosts.StartAsync(TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub()), watch: false);
         var (name, file, uploaded) = await UploadAsync("taxi/archive/trips.csv", seed: 11);
+        var uploadedAt = (await Incoming(name).GetPropertiesAsync()).Value.LastModified;
         var outcome = await host.Services.GetRequiredService<RunIntake>().SubmitBlobAsync(name, uploaded.ETag.ToString(), new FileInfo(file).Length);
         var manifest = await RunWaiter.WaitAsync(host.Client, outcome.RunId, TimeSpan.FromMinutes(2));
 
@@ -43,6 +44,10 @@ public sealed class InputLifecycleTests(AzuriteFixture azurite) : IClassFixture<
         Assert.False((await Incoming(name).ExistsAsync()).Value, "the processed input left incoming");
         var archived = (await service.GetBlobContainerClient(BlobContainers.Archive).GetBlobClient(archivedName).GetPropertiesAsync()).Value;
         Assert.Equal(new FileInfo(file).Length, archived.ContentLength);
+        Assert.Equal(uploaded.ETag.ToString().Trim('"'), archived.Metadata[InputArchiver.SourceETagKey]);
+        Assert.Equal(uploadedAt, DateTimeOffset.Parse(archived.Metadata[InputArchiver.SourceModifiedKey], System.Globalization.CultureInfo.InvariantCulture));
+        var archivedBytes = (await service.GetBlobContainerClient(BlobContainers.Archive).GetBlobClient(archivedName).DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(await File.ReadAllBytesAsync(file), archivedBytes);
 
         // A rerun reads the archived copy; the input keeps its identity, so the table still holds one version of it.
         var api = host.Services.GetRequiredService<IRunsApi>();
@@ -88,6 +93,29 @@ public sealed class InputLifecycleTests(AzuriteFixture azurite) : IClassFixture<
 
         // The same move again (a retry after a crash between the manifest and the move) is harmless.
         Assert.Equal(InputMove.Archived, await archiver.MoveAsync(manifest.InputsAfterCommit!.Single()));
+    }
+
+    [Fact]
+    public async Task A_version_replaced_before_it_was_copied_is_not_archived_with_the_newer_bytes()
+    {
+        await using var host = await TestHosts.StartAsync(TestHosts.Configuration(azurite.ConnectionString, TestHosts.NewTaskHub()), watch: false);
+        var archiver = host.Services.GetRequiredService<InputArchiver>();
+
+        // v1 was processed, but v2 replaced it before v1's run reached the archive step.
+        var (name, file, v1) = await UploadAsync("taxi/replaced-early/trips.csv", seed: 17);
+        var uploadedAt = (await Incoming(name).GetPropertiesAsync()).Value.LastModified;
+        var v1Ref = new BlobReference(BlobContainers.Incoming, name, v1.ETag.ToString(), new FileInfo(file).Length);
+        var archivedName = StorageLayout.ArchivedInput(name, v1Ref.ETag);
+        var (_, _, v2) = await UploadAsync(name, seed: 18, rows: 700);
+
+        // Once without and once with the upload time in the reference: with it, the copy itself must refuse.
+        foreach (var reference in new[] { v1Ref, v1Ref with { LastModified = uploadedAt } })
+        {
+            Assert.Equal(InputMove.Replaced, await archiver.MoveAsync(new InputAfterCommit(reference, InputLifecycle.Archive, $"{BlobContainers.Archive}/{archivedName}")));
+        }
+
+        Assert.False((await service.GetBlobContainerClient(BlobContainers.Archive).GetBlobClient(archivedName).ExistsAsync()).Value, "no archive copy under v1's name holds v2's bytes");
+        Assert.Equal(v2.ETag, (await Incoming(name).GetPropertiesAsync()).Value.ETag);
     }
 
     [Fact]
