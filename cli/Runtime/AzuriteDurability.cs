@@ -23,30 +23,37 @@ public static class AzuriteDurability
     /// file in, commit it and move it out of incoming before Azurite's next save, and then the blob is the run's to
     /// keep (as a consumed queue message is). False when the timeout passed first.
     /// </summary>
+    /// <remarks>
+    /// The databases are read again only when Azurite saved them, and storage is asked which blobs were consumed only
+    /// after a save that left some unsaved: asking for each blob every few hundred milliseconds cost Azurite (one
+    /// process, shared with the serve taking the files in) several requests per dropped file.
+    /// </remarks>
     public static async Task<bool> WaitUntilPersistedAsync(
         string dataFolder, IReadOnlyCollection<UploadedBlob> blobs, Azure.Storage.Blobs.BlobServiceClient service, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var consumed = new HashSet<UploadedBlob>();
+        var pending = blobs.ToList();
+        var seen = default(SaveStamp);
         while (true)
         {
-            var unsaved = Unsaved(dataFolder, blobs.Where(b => !consumed.Contains(b)).ToList());
-            if (unsaved.Count == 0)
+            var stamp = SaveStamp.Of(dataFolder);
+            if (stamp != seen)
+            {
+                pending = [.. Unsaved(dataFolder, pending)];
+                if (pending.Count > 0 && stamp.Complete)
+                {
+                    // A save that did not hold them: those no longer in storage at their ETag were consumed.
+                    var present = await PresentAsync(service, pending, cancellationToken);
+                    pending.RemoveAll(blob => !present.Contains(blob));
+                }
+
+                seen = stamp;
+            }
+
+            if (pending.Count == 0)
             {
                 return true;
             }
-
-            // Only the blobs not saved yet can have been consumed in between; a folder of thousands is asked in parallel.
-            await Parallel.ForEachAsync(unsaved, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (blob, token) =>
-            {
-                if (!await ExistsAtAsync(service, blob, token))
-                {
-                    lock (consumed)
-                    {
-                        consumed.Add(blob);
-                    }
-                }
-            });
 
             if (DateTime.UtcNow > deadline)
             {
@@ -56,6 +63,55 @@ public static class AzuriteDurability
             await Task.Delay(250, cancellationToken);
         }
     }
+
+    /// <summary>When Azurite last saved each blob database (a save writes name~, then renames it over name).</summary>
+    private readonly record struct SaveStamp(DateTime Blobs, DateTime Extents)
+    {
+        public bool Complete => Blobs != default && Extents != default;
+
+        public static SaveStamp Of(string dataFolder) => new(WrittenAt(Path.Combine(dataFolder, BlobDatabase)), WrittenAt(Path.Combine(dataFolder, ExtentDatabase)));
+
+        private static DateTime WrittenAt(string path) => File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
+    }
+
+    /// <summary>
+    /// The blobs still in storage at their ETag: a few are asked one by one, more by listing their common prefix
+    /// (one request per 5,000 names instead of one per blob).
+    /// </summary>
+    private static async Task<HashSet<UploadedBlob>> PresentAsync(Azure.Storage.Blobs.BlobServiceClient service, List<UploadedBlob> blobs, CancellationToken cancellationToken)
+    {
+        var present = new HashSet<UploadedBlob>();
+        if (blobs.Count <= 16)
+        {
+            foreach (var blob in blobs)
+            {
+                if (await ExistsAtAsync(service, blob, cancellationToken))
+                {
+                    present.Add(blob);
+                }
+            }
+
+            return present;
+        }
+
+        foreach (var container in blobs.GroupBy(b => b.Container))
+        {
+            var wanted = container.ToDictionary(b => (b.Name, Unquote(b.ETag)));
+            var prefix = CommonPrefix(container.Select(b => b.Name));
+            await foreach (var item in service.GetBlobContainerClient(container.Key).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, cancellationToken))
+            {
+                if (wanted.TryGetValue((item.Name, Unquote(item.Properties.ETag?.ToString() ?? "")), out var blob))
+                {
+                    present.Add(blob);
+                }
+            }
+        }
+
+        return present;
+    }
+
+    private static string CommonPrefix(IEnumerable<string> names) =>
+        names.Aggregate((string?)null, (prefix, name) => prefix is null ? name : prefix[..prefix.AsSpan().CommonPrefixLength(name)]) ?? "";
 
     /// <summary>
     /// Waits until a queue message is on disk (the saved queue database names it, and the queue extent database, with
