@@ -51,42 +51,46 @@ public static class DropCommand
             var container = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(BlobContainers.Incoming);
             await container.CreateIfNotExistsAsync(cancellationToken: cli.Shutdown);
             var name = parse.GetValue(dataset)!;
-            // Files dropped together are one drop: each carries its id, and a manifest written after the last upload lets
-            // intake seal them into one run at once (no window to wait for). One file alone is taken in as before.
-            var dropId = files.Count > 1 && !parse.GetValue(separately) ? Guid.CreateVersion7().ToString("N") : null;
-            var metadata = dropId is null ? null : new Dictionary<string, string>
-            {
-                [DropMetadata.DropKey] = dropId,
-                [DropMetadata.FilesKey] = files.Count.ToString(CultureInfo.InvariantCulture),
-            };
+            // Files dropped together are one drop: each carries its id, and a manifest written after its last upload lets
+            // intake seal them into one run at once (no window to wait for). A folder larger than one run is several
+            // drops of a run each, each sealed as soon as its own files are up: the first run starts while the rest
+            // upload. One file alone is taken in as before.
+            var together = files.Count > 1 && !parse.GetValue(separately);
             var maxFilesPerRun = MaxFilesPerRun(cli, name);
+            var drops = together ? DropParts(files.Count, maxFilesPerRun) : [];
             var uploaded = new AzuriteDurability.UploadedBlob[files.Count];
             var versions = new BlobReference[files.Count];
+            var manifests = new List<AzuriteDurability.UploadedBlob>();
             // Each upload waits on a round trip far longer than it computes: several in flight fill the link (1 was 16 files/s on Azurite).
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, files.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(parallel)), CancellationToken = cli.Shutdown },
                 async (i, token) =>
                 {
+                    var drop = together ? drops[i / maxFilesPerRun] : null;
                     var blobName = $"{name}/{files[i].Name}";
-                    var response = await container.GetBlobClient(blobName).UploadAsync(files[i].FullName, new BlobUploadOptions { Metadata = metadata }, token);
+                    var response = await container.GetBlobClient(blobName).UploadAsync(files[i].FullName, new BlobUploadOptions { Metadata = drop?.Metadata }, token);
                     uploaded[i] = new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, blobName, response.Value.ETag.ToString());
                     versions[i] = new BlobReference(BlobContainers.Incoming, blobName, response.Value.ETag.ToString().Trim('"'), files[i].Length);
-                    var runId = dropId is null ? RunIds.ForBlob(name, blobName, response.Value.ETag.ToString()) : RunIds.ForDrop(name, dropId, i / maxFilesPerRun);
+                    var runId = drop is null ? RunIds.ForBlob(name, blobName, response.Value.ETag.ToString()) : RunIds.ForDrop(name, drop.Id, 0);
                     var line = $"{BlobContainers.Incoming}/{blobName}\t{runId}";
                     lock (uploaded)
                     {
                         Console.WriteLine(line);
                     }
-                });
 
-            if (dropId is not null)
-            {
-                var manifestName = StorageLayout.DropManifest(name, dropId);
-                var manifest = BinaryData.FromObjectAsJson(new DropManifest(dropId, name, versions), BlobStore.Json);
-                var response = await container.GetBlobClient(manifestName).UploadAsync(manifest, overwrite: true, cli.Shutdown);
-                uploaded = [.. uploaded, new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, manifestName, response.Value.ETag.ToString())];
-            }
+                    if (drop is not null && Interlocked.Decrement(ref drop.Remaining) == 0)
+                    {
+                        var manifestName = StorageLayout.DropManifest(name, drop.Id);
+                        var manifest = BinaryData.FromObjectAsJson(new DropManifest(drop.Id, name, versions[drop.First..(drop.First + drop.Count)]), BlobStore.Json);
+                        var written = await container.GetBlobClient(manifestName).UploadAsync(manifest, overwrite: true, token);
+                        lock (manifests)
+                        {
+                            manifests.Add(new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, manifestName, written.Value.ETag.ToString()));
+                        }
+                    }
+                });
+            uploaded = [.. uploaded, .. manifests];
 
             if (storage.Embedded is { } embedded)
             {
@@ -106,6 +110,26 @@ public static class DropCommand
     }
 
     private const int DefaultParallelUploads = 16;
+
+    /// <summary>One drop of a folder: files [First, First + Count) of the upload order, sealed by its own manifest.</summary>
+    private sealed class DropPart(string id, int first, int count)
+    {
+        public string Id { get; } = id;
+        public int First { get; } = first;
+        public int Count { get; } = count;
+        public int Remaining = count;
+
+        public Dictionary<string, string> Metadata { get; } = new()
+        {
+            [DropMetadata.DropKey] = id,
+            [DropMetadata.FilesKey] = count.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>The folder's files cut into drops of one run each, in upload order.</summary>
+    private static List<DropPart> DropParts(int files, int maxFilesPerRun) =>
+        [.. Enumerable.Range(0, (files / maxFilesPerRun) + (files % maxFilesPerRun > 0 ? 1 : 0))
+            .Select(part => new DropPart(Guid.CreateVersion7().ToString("N"), part * maxFilesPerRun, Math.Min(maxFilesPerRun, files - part * maxFilesPerRun)))];
 
     /// <summary>How intake will split the drop, as this folder's definition of the dataset says (serve reads the same one).</summary>
     private static int MaxFilesPerRun(CliContext cli, string dataset)

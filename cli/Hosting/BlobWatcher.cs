@@ -27,20 +27,24 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         await container.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
         await PollPacing.RunAsync(options.PollInterval, async token =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                await ScanAsync(container, token);
+                return await ScanAsync(container, token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The host never stops watching because of one bad scan.
                 logger.LogError(ex, "Scan of {Container} failed; retrying", BlobContainers.Incoming);
+                return clock.Elapsed;
             }
         }, stoppingToken);
     }
 
-    private async Task ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
+    /// <summary>One scan; returns how long its listing took (the part that grows with what incoming holds).</summary>
+    private async Task<TimeSpan> ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
     {
+        var listing = System.Diagnostics.Stopwatch.StartNew();
         var listed = new HashSet<(string Name, string ETag)>();
         var fresh = new List<(string Name, string ETag, long Size, string? Drop, DateTimeOffset Modified)>();
         var manifests = new List<(string Name, string ETag)>();
@@ -61,6 +65,8 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
                 fresh.Add((key.Name, key.Item2, blob.Properties.ContentLength ?? 0, DropMetadata.DropOf(blob.Metadata), blob.Properties.LastModified ?? DateTimeOffset.UtcNow));
             }
         }
+
+        var listingTook = listing.Elapsed;
 
         // Drops first: their files go into the drop's runs, and need no intake of their own afterwards.
         var sealedFiles = new HashSet<(string Name, string ETag)>();
@@ -107,6 +113,7 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
 
         // Versions that left incoming are forgotten: the set follows the backlog, not history.
         seen = listed;
+        return listingTook;
     }
 }
 

@@ -12,12 +12,29 @@ public static class PollPacing
 {
     public const int RestPerPollTime = 3;
 
-    /// <summary>The wait after a poll that took <paramref name="took"/>.</summary>
-    public static TimeSpan DelayAfter(TimeSpan interval, TimeSpan took)
+    /// <summary>
+    /// The wait after a poll that took <paramref name="took"/>, of which <paramref name="cost"/> (all of it unless
+    /// given) grows with the backlog.
+    /// </summary>
+    public static TimeSpan DelayAfter(TimeSpan interval, TimeSpan took, TimeSpan? cost = null)
     {
-        var rest = took * RestPerPollTime;
+        var rest = (cost ?? took) * RestPerPollTime;
         var untilInterval = interval - took;
         return untilInterval > rest ? untilInterval : rest;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="poll"/> until cancelled, resting after the part of each poll it returns: what grows with the
+    /// backlog (a listing), not the work the poll found and handed over (arrivals, whose cost is the arrivals').
+    /// </summary>
+    public static async Task RunAsync(TimeSpan interval, Func<CancellationToken, Task<TimeSpan>> poll, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var clock = Stopwatch.StartNew();
+            var cost = await poll(cancellationToken);
+            await Task.Delay(DelayAfter(interval, clock.Elapsed, cost), cancellationToken);
+        }
     }
 
     /// <summary>Runs <paramref name="poll"/> until cancelled, paced by <see cref="DelayAfter"/>.</summary>

@@ -37,6 +37,30 @@ public sealed class DropTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_larger_than_one_run_is_sealed_run_by_run_as_its_files_are_up()
+    {
+        var folder = Folder("parts", 10, firstSeed: 31);
+        var settings = home.Environment(new Dictionary<string, string> { ["Tributary__DropMaxFilesPerRun"] = "4" });
+        using var serve = await ServeChild.StartAsync(settings);
+
+        var drop = await CliResult.RunAsync(["drop", folder, "--dataset", "taxi"], settings, home.Work, TimeSpan.FromMinutes(3));
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        var printed = drop.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(l => l[0], l => l[1]);
+
+        // Files in name order, 4 to a run: each run holds exactly the files drop named for it, and nothing else ran.
+        var names = Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var expected = names.Select((n, i) => (Run: printed[$"{BlobContainers.Incoming}/taxi/{n}"], Part: i / 4)).ToList();
+        Assert.Equal(3, expected.Select(e => e.Run).Distinct().Count());
+        Assert.All(expected.GroupBy(e => e.Run), run => Assert.Single(run.Select(e => e.Part).Distinct()));
+        Assert.Equal(3, await WaitForSucceededAsync([.. printed.Values.Distinct()], serve));
+        var listed = await home.RunAsync("runs", "--json");
+        using var runs = JsonDocument.Parse(listed.Stdout);
+        var inputs = runs.RootElement.GetProperty("runs").EnumerateArray().ToDictionary(r => r.GetProperty("runId").GetString()!, r => r.GetProperty("inputs").GetInt32());
+        Assert.Equal(expected.GroupBy(e => e.Run).ToDictionary(g => g.Key, g => g.Count()), inputs);
+        await AssertTableEqualsOracleAsync(Directory.GetFiles(folder));
+    }
+
+    [Fact]
     public async Task Files_of_a_drop_whose_manifest_never_comes_are_each_taken_in_once_after_the_wait()
     {
         var folder = Folder("killed", 3, firstSeed: 21);

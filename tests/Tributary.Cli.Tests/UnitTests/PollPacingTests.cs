@@ -17,6 +17,15 @@ public sealed class PollPacingTests
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), PollPacing.DelayAfter(Second, TimeSpan.FromMilliseconds(tookMs)));
     }
 
+    [Theory]
+    [InlineData(3000, 50, 150)]    // a scan that sealed a drop for 3 s after a 50 ms listing: rests for the listing only
+    [InlineData(400, 50, 600)]     // a quick listing and some intake work: the rest of the interval
+    [InlineData(3000, 3000, 9000)] // all of it listing: as before
+    public void The_rest_follows_the_part_of_the_poll_that_grows_with_the_backlog(int tookMs, int costMs, int expectedMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), PollPacing.DelayAfter(Second, TimeSpan.FromMilliseconds(tookMs), TimeSpan.FromMilliseconds(costMs)));
+    }
+
     [Fact]
     public async Task Polls_run_until_cancelled_and_the_cancellation_ends_the_loop()
     {
