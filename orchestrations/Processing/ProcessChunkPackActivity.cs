@@ -7,10 +7,11 @@ using Tributary.Orchestrations.Tables.Delta;
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>
-/// Processes several small chunks in one activity. Whole CSV files go through one shared DuckDB pass
-/// (<see cref="CsvPackProcessor"/>); anything else, or with <see cref="PipelineOptions.SharedPackPass"/> off, each chunk
-/// exactly as <see cref="ProcessChunkActivity"/> does it. Either way each chunk is staged, published and traced as its
-/// own (same deterministic outputs, so a retried pack overwrites what it wrote before).
+/// Processes several small chunks in one activity: staged, then processed under one slot by
+/// <see cref="CsvPackProcessor"/> (which decides which chunks share one DuckDB pass and gives the others the single
+/// path), their parts' stats read by one query, then each chunk published and traced as its own (same deterministic
+/// outputs, so a retried pack overwrites what it wrote before). With <see cref="PipelineOptions.SharedPackPass"/> off,
+/// each chunk exactly as <see cref="ProcessChunkActivity"/> does it.
 /// </summary>
 public sealed class ProcessChunkPackActivity(
     ProcessChunkActivity single,
@@ -21,7 +22,7 @@ public sealed class ProcessChunkPackActivity(
 {
     public override async Task<IReadOnlyList<ChunkResult>> RunAsync(TaskActivityContext context, IReadOnlyList<ChunkSpec> pack)
     {
-        if (!options.SharedPackPass || pack.Count(c => c.Format == DataFormat.Csv && c.Offset is null) < 2)
+        if (!options.SharedPackPass || pack.Count < 2)
         {
             var results = new List<ChunkResult>(pack.Count);
             foreach (var chunk in pack)
@@ -51,6 +52,7 @@ public sealed class ProcessChunkPackActivity(
                 clocks[i].BeginLaps();
                 var (local, unreadable) = await single.StageAsync(chunk, works[i]);
                 clocks[i].Lap(ref clocks[i].Staging);
+                clocks[i].SharesWork();
                 outcomes[i] = unreadable;
                 if (unreadable is null)
                 {
@@ -59,7 +61,8 @@ public sealed class ProcessChunkPackActivity(
             }
 
             var waited = Stopwatch.StartNew();
-            var bytes = members.Sum(m => new FileInfo(m.Member.Chunk.LocalPath).Length);
+            var sizes = members.Select(m => new FileInfo(m.Member.Chunk.LocalPath).Length).ToList();
+            var bytes = sizes.Sum();
             var small = bytes <= dataset.Input.ChunkSizeBytes / 2;
             using (await slots.TakeAsync(small))
             {
@@ -68,8 +71,10 @@ public sealed class ProcessChunkPackActivity(
                 var duckDb = waited.Elapsed - slotWait;
                 for (var m = 0; m < members.Count; m++)
                 {
+                    var clock = clocks[members[m].Index];
                     outcomes[members[m].Index] = processed[m];
-                    (clocks[members[m].Index].SlotWait, clocks[members[m].Index].DuckDb) = (slotWait, duckDb);
+                    clock.SlotWait = StageClock.Share(slotWait, sizes[m], bytes, members.Count);
+                    clock.DuckDb = StageClock.Share(duckDb, sizes[m], bytes, members.Count);
                 }
             }
 
@@ -77,12 +82,13 @@ public sealed class ProcessChunkPackActivity(
             var stats = new DeltaFileStats?[pack.Count];
             var parts = Enumerable.Range(0, pack.Count).Where(i => outcomes[i]!.FileProblem is null).ToList();
             var read = Stopwatch.StartNew();
-            using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: parts.Sum(i => new FileInfo(works[i].File("curated.parquet")).Length)))
+            var partSizes = parts.Select(i => new FileInfo(works[i].File("curated.parquet")).Length).ToList();
+            using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: partSizes.Sum()))
             {
                 var computed = await DeltaFileStats.ComputeManyAsync(parts.Select(i => works[i].File("curated.parquet")).ToList(), loan.Connection);
                 for (var p = 0; p < parts.Count; p++)
                 {
-                    (stats[parts[p]], clocks[parts[p]].Stats) = (computed[p], read.Elapsed);
+                    (stats[parts[p]], clocks[parts[p]].Stats) = (computed[p], StageClock.Share(read.Elapsed, partSizes[p], partSizes.Sum(), parts.Count));
                 }
             }
 
