@@ -48,6 +48,7 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         var listed = new HashSet<(string Name, string ETag)>();
         var fresh = new List<(string Name, string ETag, long Size, string? Drop, DateTimeOffset Modified)>();
         var manifests = new List<(string Name, string ETag)>();
+        var landed = new Dictionary<(string Name, string ETag), DateTimeOffset>();
         // Metadata comes with the listing at no extra round trip: it says which files belong to a drop.
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken))
         {
@@ -63,6 +64,10 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
             else
             {
                 fresh.Add((key.Name, key.Item2, blob.Properties.ContentLength ?? 0, DropMetadata.DropOf(blob.Metadata), blob.Properties.LastModified ?? DateTimeOffset.UtcNow));
+                if (blob.Properties.LastModified is { } modified)
+                {
+                    landed[(key.Name, key.Item2.Trim('"'))] = modified;
+                }
             }
         }
 
@@ -72,7 +77,7 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         var sealedFiles = new HashSet<(string Name, string ETag)>();
         foreach (var manifest in manifests)
         {
-            var seal = await intake.SealDropAsync(manifest.Name, cancellationToken);
+            var seal = await intake.SealDropAsync(manifest.Name, landed, cancellationToken);
             if (seal.Outcome.Decision != IntakeDecision.ClaimedElsewhere)
             {
                 // Sealed (and deleted), or unreadable (then left for a person, and not read again every scan).

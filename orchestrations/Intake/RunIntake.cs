@@ -52,7 +52,7 @@ public sealed class RunIntake(
     {
         if (StorageLayout.IsDropManifest(blobName))
         {
-            return (await SealDropAsync(blobName, cancellationToken)).Outcome;
+            return (await SealDropAsync(blobName, cancellationToken: cancellationToken)).Outcome;
         }
 
         var dataset = StorageLayout.DatasetOf(blobName) ?? RunIds.UnassignedDataset;
@@ -88,7 +88,11 @@ public sealed class RunIntake(
     /// run, a sealed window) stays there and is left out here. The manifest is deleted once every part is started;
     /// until then any path that sees it (watcher, event, sweep) seals again, with the same run ids.
     /// </summary>
-    public async Task<DropSeal> SealDropAsync(string manifestName, CancellationToken cancellationToken = default)
+    /// <param name="landed">
+    /// Last-Modified of the versions the caller just listed (name, ETag): carried into the run, so planning need not ask
+    /// storage for each again. Versions not in it are asked for as before.
+    /// </param>
+    public async Task<DropSeal> SealDropAsync(string manifestName, IReadOnlyDictionary<(string Name, string ETag), DateTimeOffset>? landed = null, CancellationToken cancellationToken = default)
     {
         var dataset = StorageLayout.DatasetOfDropManifest(manifestName) ?? RunIds.UnassignedDataset;
         DropManifest? manifest;
@@ -112,7 +116,7 @@ public sealed class RunIntake(
         // Only the dataset's own folder: a manifest cannot pull another dataset's (or another container's) blobs in.
         var files = manifest.Files
             .Where(f => StorageLayout.DatasetOf(f.Name) == dataset)
-            .Select(f => new BlobReference(BlobContainers.Incoming, f.Name, f.ETag.Trim('"'), f.Size))
+            .Select(f => new BlobReference(BlobContainers.Incoming, f.Name, f.ETag.Trim('"'), f.Size, landed is not null && landed.TryGetValue((f.Name, f.ETag.Trim('"')), out var at) ? at : null))
             .ToList();
         var window = WindowOf(dataset);
         var parts = DropPlanner.Parts(files, DropPlanner.MaxFilesPerRun(window, options));

@@ -51,6 +51,28 @@ public sealed class DropIntakeTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task Last_modified_times_the_caller_listed_are_carried_into_the_run_for_exactly_those_versions()
+    {
+        await using var core = await CoreHost.StartAsync(azurite);
+        var dataset = CoreHost.NewDataset("drop");
+        core.WriteDataset(dataset);
+        var files = Files(dataset, 3);
+        var manifest = await WriteManifestAsync(core, dataset, "d4", files);
+        var listedAt = new DateTimeOffset(2026, 12, 3, 7, 0, 0, TimeSpan.Zero);
+        var landed = new Dictionary<(string Name, string ETag), DateTimeOffset>
+        {
+            [(files[0].Name, files[0].ETag)] = listedAt,
+            [(files[1].Name, "0xanother")] = listedAt,
+        };
+
+        var seal = await core.Intake().SealDropAsync(manifest, landed);
+
+        // Planning asks storage only for the others; another version of a name is not this version.
+        var inputs = (await core.WaitAsync(Assert.Single(seal.Runs).RunId)).ReadOutputAs<RunManifest>()!.Inputs;
+        Assert.Equal([listedAt, null, null], inputs.Select(i => i.LastModified));
+    }
+
+    [Fact]
     public async Task A_file_another_path_took_first_stays_in_its_run_and_the_drop_takes_the_rest()
     {
         await using var core = await CoreHost.StartAsync(azurite);
