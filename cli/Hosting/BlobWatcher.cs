@@ -15,11 +15,17 @@ namespace Tributary.Cli.Hosting;
 /// listing showed, so it is bounded by incoming too. Files of a `drop` (blob metadata names the drop) wait for the drop's
 /// manifest and go into its runs together; a drop whose manifest does not come is taken in file by file after
 /// <see cref="PipelineOptions.DropManifestWait"/>. A listing costs what incoming holds, so scans are paced by
-/// <see cref="PollPacing"/>: every PollInterval while quick, rarer while a large backlog waits.
+/// <see cref="PollPacing"/>: every PollInterval while quick, rarer while a large backlog waits; in between, only the drop
+/// manifests' folder is listed, every PollInterval, so a drop is sealed at once whatever the backlog.
 /// </summary>
 public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, WatcherOptions options, PipelineOptions pipeline, ILogger<BlobWatcher> logger) : BackgroundService
 {
     private HashSet<(string Name, string ETag)> seen = [];
+
+    /// <summary>Files (name, unquoted ETag) that drops sealed between two full scans: not taken in again by the next one.</summary>
+    private readonly HashSet<(string Name, string ETag)> sealedBetweenScans = [];
+
+    private DateTime nextFullScan = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,7 +36,17 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
             var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                return await ScanAsync(container, token);
+                if (DateTime.UtcNow < nextFullScan)
+                {
+                    // Between full listings, paced by what incoming holds, the few drop manifests are listed by their
+                    // prefix every interval: a drop is sealed as soon as its manifest lands, however large the backlog.
+                    await SealDropsAsync(container, token);
+                    return TimeSpan.Zero;
+                }
+
+                var listing = await ScanAsync(container, token);
+                nextFullScan = DateTime.UtcNow + PollPacing.DelayAfter(options.PollInterval, clock.Elapsed, listing) - options.PollInterval;
+                return TimeSpan.Zero;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -39,6 +55,27 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
                 return clock.Elapsed;
             }
         }, stoppingToken);
+    }
+
+    /// <summary>Seals the drops whose manifests are in incoming now (a listing of the manifests' folder only).</summary>
+    private async Task SealDropsAsync(BlobContainerClient container, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, StorageLayout.DropManifestsFolder, cancellationToken))
+        {
+            var key = (blob.Name, blob.Properties.ETag!.Value.ToString());
+            if (seen.Contains(key))
+            {
+                continue;
+            }
+
+            var seal = await intake.SealDropAsync(blob.Name, cancellationToken: cancellationToken);
+            if (seal.Outcome.Decision != IntakeDecision.ClaimedElsewhere)
+            {
+                // As in a full scan: sealed (and deleted), or unreadable and left for a person, not read again.
+                seen.Add(key);
+                sealedBetweenScans.UnionWith(seal.Files.Select(f => (f.Name, f.ETag.Trim('"'))));
+            }
+        }
     }
 
     /// <summary>One scan; returns how long its listing took (the part that grows with what incoming holds).</summary>
@@ -92,7 +129,7 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         var submit = new List<(string Name, string ETag, long Size)>();
         foreach (var blob in fresh)
         {
-            if (sealedFiles.Contains((blob.Name, blob.ETag.Trim('"'))))
+            if (sealedFiles.Contains((blob.Name, blob.ETag.Trim('"'))) || sealedBetweenScans.Contains((blob.Name, blob.ETag.Trim('"'))))
             {
                 listed.Add((blob.Name, blob.ETag));
             }
@@ -116,8 +153,10 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
             }
         });
 
-        // Versions that left incoming are forgotten: the set follows the backlog, not history.
+        // Versions that left incoming are forgotten: the set follows the backlog, not history. What drops sealed since
+        // the last scan and is still in incoming is in it now.
         seen = listed;
+        sealedBetweenScans.Clear();
         return listingTook;
     }
 }
