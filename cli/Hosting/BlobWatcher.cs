@@ -22,8 +22,8 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
 {
     private HashSet<(string Name, string ETag)> seen = [];
 
-    /// <summary>Files (name, unquoted ETag) that drops sealed between two full scans: not taken in again by the next one.</summary>
-    private readonly HashSet<(string Name, string ETag)> sealedBetweenScans = [];
+    /// <summary>Files (name, unquoted ETag) that drops sealed since the last full scan ended: not taken in again by the next one.</summary>
+    private readonly HashSet<(string Name, string ETag)> sealedByDrops = [];
 
     private DateTime nextFullScan = DateTime.MinValue;
 
@@ -68,14 +68,27 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
                 continue;
             }
 
-            var seal = await intake.SealDropAsync(blob.Name, cancellationToken: cancellationToken);
-            if (seal.Outcome.Decision != IntakeDecision.ClaimedElsewhere)
+            if (await SealAsync(blob.Name, landed: null, cancellationToken))
             {
-                // As in a full scan: sealed (and deleted), or unreadable and left for a person, not read again.
                 seen.Add(key);
-                sealedBetweenScans.UnionWith(seal.Files.Select(f => (f.Name, f.ETag.Trim('"'))));
             }
         }
+    }
+
+    /// <summary>
+    /// Seals one drop. True when its manifest is done with: sealed (and deleted), or unreadable (then left for a person,
+    /// and not read again every scan); its files are then in <see cref="sealedByDrops"/>, so no scan takes them in alone.
+    /// </summary>
+    private async Task<bool> SealAsync(string manifest, IReadOnlyDictionary<(string Name, string ETag), DateTimeOffset>? landed, CancellationToken cancellationToken)
+    {
+        var seal = await intake.SealDropAsync(manifest, landed, cancellationToken);
+        if (seal.Outcome.Decision == IntakeDecision.ClaimedElsewhere)
+        {
+            return false;
+        }
+
+        sealedByDrops.UnionWith(seal.Files.Select(f => (f.Name, f.ETag.Trim('"'))));
+        return true;
     }
 
     /// <summary>One scan; returns how long its listing took (the part that grows with what incoming holds).</summary>
@@ -111,15 +124,11 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         var listingTook = listing.Elapsed;
 
         // Drops first: their files go into the drop's runs, and need no intake of their own afterwards.
-        var sealedFiles = new HashSet<(string Name, string ETag)>();
         foreach (var manifest in manifests)
         {
-            var seal = await intake.SealDropAsync(manifest.Name, landed, cancellationToken);
-            if (seal.Outcome.Decision != IntakeDecision.ClaimedElsewhere)
+            if (await SealAsync(manifest.Name, landed, cancellationToken))
             {
-                // Sealed (and deleted), or unreadable (then left for a person, and not read again every scan).
                 listed.Add(manifest);
-                sealedFiles.UnionWith(seal.Files.Select(f => (f.Name, f.ETag)));
             }
         }
 
@@ -129,7 +138,7 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         var submit = new List<(string Name, string ETag, long Size)>();
         foreach (var blob in fresh)
         {
-            if (sealedFiles.Contains((blob.Name, blob.ETag.Trim('"'))) || sealedBetweenScans.Contains((blob.Name, blob.ETag.Trim('"'))))
+            if (sealedByDrops.Contains((blob.Name, blob.ETag.Trim('"'))))
             {
                 listed.Add((blob.Name, blob.ETag));
             }
@@ -153,10 +162,10 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
             }
         });
 
-        // Versions that left incoming are forgotten: the set follows the backlog, not history. What drops sealed since
-        // the last scan and is still in incoming is in it now.
+        // Versions that left incoming are forgotten: the set follows the backlog, not history. What drops sealed and is
+        // still in incoming is in it now.
         seen = listed;
-        sealedBetweenScans.Clear();
+        sealedByDrops.Clear();
         return listingTook;
     }
 }

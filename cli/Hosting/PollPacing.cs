@@ -37,14 +37,12 @@ public static class PollPacing
         }
     }
 
-    /// <summary>Runs <paramref name="poll"/> until cancelled, paced by <see cref="DelayAfter"/>.</summary>
-    public static async Task RunAsync(TimeSpan interval, Func<CancellationToken, Task> poll, CancellationToken cancellationToken)
-    {
-        while (true)
+    /// <summary>Runs <paramref name="poll"/> until cancelled, paced by <see cref="DelayAfter"/> (all of a poll counts).</summary>
+    public static Task RunAsync(TimeSpan interval, Func<CancellationToken, Task> poll, CancellationToken cancellationToken) =>
+        RunAsync(interval, async token =>
         {
             var clock = Stopwatch.StartNew();
-            await poll(cancellationToken);
-            await Task.Delay(DelayAfter(interval, clock.Elapsed), cancellationToken);
-        }
-    }
+            await poll(token);
+            return clock.Elapsed;
+        }, cancellationToken);
 }

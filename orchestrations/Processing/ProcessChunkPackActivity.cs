@@ -83,12 +83,13 @@ public sealed class ProcessChunkPackActivity(
             var parts = Enumerable.Range(0, pack.Count).Where(i => outcomes[i]!.FileProblem is null).ToList();
             var read = Stopwatch.StartNew();
             var partSizes = parts.Select(i => new FileInfo(works[i].File("curated.parquet")).Length).ToList();
-            using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: partSizes.Sum()))
+            var partBytes = partSizes.Sum();
+            using (var loan = DuckDbDatabases.Shared.Borrow(threads: 1, inputBytes: partBytes))
             {
                 var computed = await DeltaFileStats.ComputeManyAsync(parts.Select(i => works[i].File("curated.parquet")).ToList(), loan.Connection);
                 for (var p = 0; p < parts.Count; p++)
                 {
-                    (stats[parts[p]], clocks[parts[p]].Stats) = (computed[p], StageClock.Share(read.Elapsed, partSizes[p], partSizes.Sum(), parts.Count));
+                    (stats[parts[p]], clocks[parts[p]].Stats) = (computed[p], StageClock.Share(read.Elapsed, partSizes[p], partBytes, parts.Count));
                 }
             }
 
