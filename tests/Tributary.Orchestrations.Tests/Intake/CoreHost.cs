@@ -7,6 +7,7 @@ using Tributary.Orchestrations.Intake;
 using Tributary.Orchestrations.Intake.Backfill;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
+using Tributary.Orchestrations.Tests.Fixtures;
 
 namespace Tributary.Orchestrations.Tests.Intake;
 
@@ -57,7 +58,7 @@ internal sealed class CoreHost : IAsyncDisposable
         var services = new ServiceCollection().AddLogging().AddTributaryCore(azurite.ConnectionString, options).BuildServiceProvider();
         await services.GetRequiredService<BlobStore>().EnsureContainersAsync();
         var holds = hold ?? (_ => false);
-        var host = await DurableTaskTestHost.StartAsync(registry =>
+        var host = await TestEngine.StartAsync(registry =>
         {
             registry.AddOrchestratorFunc<IngestRequest, RunManifest>(nameof(IngestOrchestrator), async (context, request) =>
             {

@@ -8,6 +8,7 @@ using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables;
+using Tributary.Orchestrations.Tests.Fixtures;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 
@@ -31,7 +32,7 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var sim = Databricks;
-        Host = await DurableTaskTestHost.StartAsync(
+        Host = await TestEngine.StartAsync(
             registry =>
             {
                 registry.AddOrchestrator<IngestOrchestrator>();
@@ -69,13 +70,10 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                     return $"results/{manifest.Dataset}/run={manifest.RunId}/_manifest.json";
                 });
             },
-            new DurableTaskTestHostOptions
+            options => options.ConfigureServices = services =>
             {
-                ConfigureServices = services =>
-                {
-                    services.AddSingleton(Catalog);
-                    services.AddSingleton(new DatabricksAggregationSettings(true, StorageRoot));
-                },
+                services.AddSingleton(Catalog);
+                services.AddSingleton(new DatabricksAggregationSettings(true, StorageRoot));
             });
     }
 

@@ -8,6 +8,7 @@ using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Runs;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables;
+using Tributary.Orchestrations.Tests.Fixtures;
 
 namespace Tributary.Orchestrations.Tests.Orchestrators;
 
@@ -155,7 +156,7 @@ public sealed class IngestOrchestratorTests
 
     private static async Task<RunManifest> RunAsync(RecordingActivities activities, int maxInFlight = 4)
     {
-        await using var host = await DurableTaskTestHost.StartAsync(activities.Register);
+        await using var host = await TestEngine.StartAsync(activities.Register);
         var request = new IngestRequest("run-1", "taxi", [Input], MaxChunksInFlight: maxInFlight);
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(IngestOrchestrator), request);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
