@@ -82,6 +82,12 @@ public sealed class PipelineOptions
     /// <summary>Files of one drop per run when the dataset's batch window sets no maxFiles.</summary>
     public int DropMaxFilesPerRun { get; set; } = 1000;
 
+    /// <summary>
+    /// How long `tributary drop` keeps adding files to one run once its first upload began; later files go to the next
+    /// run. It bounds how long a file waits for the files that run with it (see DropParts).
+    /// </summary>
+    public TimeSpan DropPartAge { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Batch window of datasets whose definition has no batch section; the default is one run per blob.</summary>
     public BatchWindow Batch { get; set; } = BatchWindow.None;
 

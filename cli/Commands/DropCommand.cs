@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Tributary.Cli.Runtime;
@@ -52,22 +51,42 @@ public static class DropCommand
             await container.CreateIfNotExistsAsync(cancellationToken: cli.Shutdown);
             var name = parse.GetValue(dataset)!;
             // Files dropped together are one drop: each carries its id, and a manifest written after its last upload lets
-            // intake seal them into one run at once (no window to wait for). A folder larger than one run is several
-            // drops of a run each, each sealed as soon as its own files are up: the first run starts while the rest
-            // upload. One file alone is taken in as before.
+            // intake seal them into one run at once (no window to wait for). A folder larger than one run, or slower to
+            // upload than DropPartAge, is several drops of a run each, each sealed as soon as its own files are up:
+            // the first run starts while the rest upload. One file alone is taken in as before.
             var together = files.Count > 1 && !parse.GetValue(separately);
-            var maxFilesPerRun = MaxFilesPerRun(cli, name);
-            var drops = together ? DropParts(files.Count, maxFilesPerRun) : [];
+            var options = Options(cli);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var drops = new DropParts(files.Count, MaxFilesPerRun(options, name), options.DropPartAge, () => clock.Elapsed);
             var uploaded = new AzuriteDurability.UploadedBlob[files.Count];
             var versions = new BlobReference[files.Count];
             var manifests = new List<AzuriteDurability.UploadedBlob>();
-            // Each upload waits on a round trip far longer than it computes: several in flight fill the link (1 was 16 files/s on Azurite).
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, files.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(parallel)), CancellationToken = cli.Shutdown },
-                async (i, token) =>
+            async Task SealAsync(DropPart drop, CancellationToken token)
+            {
+                var manifestName = StorageLayout.DropManifest(name, drop.Id);
+                var manifest = BinaryData.FromObjectAsJson(new DropManifest(drop.Id, name, [.. drop.Files.Select(i => versions[i])]), BlobStore.Json);
+                var written = await container.GetBlobClient(manifestName).UploadAsync(manifest, overwrite: true, token);
+                lock (manifests)
                 {
-                    var drop = together ? drops[i / maxFilesPerRun] : null;
+                    manifests.Add(new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, manifestName, written.Value.ETag.ToString()));
+                }
+            }
+
+            // Each upload waits on a round trip far longer than it computes: several in flight fill the link (1 was 16 files/s on Azurite).
+            // Files join their drop as the loop takes them, one at a time in upload order, so each drop is a run of
+            // consecutive files; the loop takes the next when an upload slot frees, so a file joins as its upload starts.
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, files.Count).Select(i => (Index: i, Joined: together ? drops.Join(i) : ((DropPart Part, DropPart? Sealable)?)null)),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(parallel)), CancellationToken = cli.Shutdown },
+                async (next, token) =>
+                {
+                    var (i, joined) = next;
+                    if (joined?.Sealable is { } sealable)
+                    {
+                        await SealAsync(sealable, token);
+                    }
+
+                    var drop = joined?.Part;
                     var blobName = $"{name}/{files[i].Name}";
                     var response = await container.GetBlobClient(blobName).UploadAsync(files[i].FullName, new BlobUploadOptions { Metadata = drop?.Metadata }, token);
                     uploaded[i] = new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, blobName, response.Value.ETag.ToString());
@@ -79,15 +98,9 @@ public static class DropCommand
                         Console.WriteLine(line);
                     }
 
-                    if (drop is not null && Interlocked.Decrement(ref drop.Remaining) == 0)
+                    if (drop is not null && drops.Uploaded(drop))
                     {
-                        var manifestName = StorageLayout.DropManifest(name, drop.Id);
-                        var manifest = BinaryData.FromObjectAsJson(new DropManifest(drop.Id, name, versions[drop.First..(drop.First + drop.Count)]), BlobStore.Json);
-                        var written = await container.GetBlobClient(manifestName).UploadAsync(manifest, overwrite: true, token);
-                        lock (manifests)
-                        {
-                            manifests.Add(new AzuriteDurability.UploadedBlob(BlobContainers.Incoming, manifestName, written.Value.ETag.ToString()));
-                        }
+                        await SealAsync(drop, token);
                     }
                 });
             uploaded = [.. uploaded, .. manifests];
@@ -111,30 +124,12 @@ public static class DropCommand
 
     private const int DefaultParallelUploads = 16;
 
-    /// <summary>One drop of a folder: files [First, First + Count) of the upload order, sealed by its own manifest.</summary>
-    private sealed class DropPart(string id, int first, int count)
-    {
-        public string Id { get; } = id;
-        public int First { get; } = first;
-        public int Count { get; } = count;
-        public int Remaining = count;
-
-        public Dictionary<string, string> Metadata { get; } = new()
-        {
-            [DropMetadata.DropKey] = id,
-            [DropMetadata.FilesKey] = count.ToString(CultureInfo.InvariantCulture),
-        };
-    }
-
-    /// <summary>The folder's files cut into drops of one run each, in upload order.</summary>
-    private static List<DropPart> DropParts(int files, int maxFilesPerRun) =>
-        [.. Enumerable.Range(0, (files / maxFilesPerRun) + (files % maxFilesPerRun > 0 ? 1 : 0))
-            .Select(part => new DropPart(Guid.CreateVersion7().ToString("N"), part * maxFilesPerRun, Math.Min(maxFilesPerRun, files - part * maxFilesPerRun)))];
+    private static PipelineOptions Options(CliContext cli) =>
+        cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
 
     /// <summary>How intake will split the drop, as this folder's definition of the dataset says (serve reads the same one).</summary>
-    private static int MaxFilesPerRun(CliContext cli, string dataset)
+    private static int MaxFilesPerRun(PipelineOptions options, string dataset)
     {
-        var options = cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         try
         {
             return DropPlanner.MaxFilesPerRun(new DatasetCatalog(options.DatasetsPath).Find(dataset)?.Batch ?? options.Batch, options);

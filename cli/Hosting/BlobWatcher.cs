@@ -60,20 +60,38 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
     /// <summary>Seals the drops whose manifests are in incoming now (a listing of the manifests' folder only).</summary>
     private async Task SealDropsAsync(BlobContainerClient container, CancellationToken cancellationToken)
     {
+        var manifests = new List<(string Name, string ETag)>();
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, StorageLayout.DropManifestsFolder, cancellationToken))
         {
             var key = (blob.Name, blob.Properties.ETag!.Value.ToString());
-            if (seen.Contains(key))
+            if (!seen.Contains(key))
             {
-                continue;
-            }
-
-            if (await SealAsync(blob.Name, landed: null, cancellationToken))
-            {
-                seen.Add(key);
+                manifests.Add(key);
             }
         }
+
+        await SealAllAsync(manifests, landed: null, seen, cancellationToken);
     }
+
+    /// <summary>
+    /// Seals the listed drops, a few at a time: each is a claim per file and a run start, and drops landing a second
+    /// apart would otherwise queue behind each other (a 2,000-file drop's parts waited up to 5 s for the seals before
+    /// theirs). Drops share nothing but append-only claims, and each seal is idempotent.
+    /// </summary>
+    private async Task SealAllAsync(
+        List<(string Name, string ETag)> manifests, IReadOnlyDictionary<(string Name, string ETag), DateTimeOffset>? landed, HashSet<(string Name, string ETag)> done, CancellationToken cancellationToken) =>
+        await Parallel.ForEachAsync(manifests, new ParallelOptions { MaxDegreeOfParallelism = DropSealParallelism, CancellationToken = cancellationToken }, async (manifest, token) =>
+        {
+            if (await SealAsync(manifest.Name, landed, token))
+            {
+                lock (done)
+                {
+                    done.Add(manifest);
+                }
+            }
+        });
+
+    private const int DropSealParallelism = 4;
 
     /// <summary>
     /// Seals one drop. True when its manifest is done with: sealed (and deleted), or unreadable (then left for a person,
@@ -87,7 +105,11 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
             return false;
         }
 
-        sealedByDrops.UnionWith(seal.Files.Select(f => (f.Name, f.ETag.Trim('"'))));
+        lock (sealedByDrops)
+        {
+            sealedByDrops.UnionWith(seal.Files.Select(f => (f.Name, f.ETag.Trim('"'))));
+        }
+
         return true;
     }
 
@@ -124,13 +146,7 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         var listingTook = listing.Elapsed;
 
         // Drops first: their files go into the drop's runs, and need no intake of their own afterwards.
-        foreach (var manifest in manifests)
-        {
-            if (await SealAsync(manifest.Name, landed, cancellationToken))
-            {
-                listed.Add(manifest);
-            }
-        }
+        await SealAllAsync(manifests, landed, listed, cancellationToken);
 
         // Files of a drop still uploading wait for its manifest (no round trip now; the next scan looks again).
         var uploading = DropPlanner.StillUploading(

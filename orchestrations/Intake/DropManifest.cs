@@ -14,9 +14,6 @@ public static class DropMetadata
     /// <summary>The drop's id (names its manifest).</summary>
     public const string DropKey = "tributary_drop";
 
-    /// <summary>How many files the drop uploads.</summary>
-    public const string FilesKey = "tributary_drop_files";
-
     public static string? DropOf(IDictionary<string, string>? metadata) =>
         metadata is not null && metadata.TryGetValue(DropKey, out var drop) && drop.Length > 0 ? drop : null;
 }

@@ -61,6 +61,24 @@ public sealed class DropTests : IDisposable
     }
 
     [Fact]
+    public async Task Files_uploaded_longer_apart_than_the_drop_age_go_to_the_next_run()
+    {
+        var folder = Folder("aged", 3, firstSeed: 41);
+        // Age zero, one upload at a time: each file starts after the drop it could join has aged, so each is a run, and
+        // each drop but the last is sealed by the next file's start (the last by its own upload).
+        var settings = home.Environment(new Dictionary<string, string> { ["Tributary__DropPartAge"] = "00:00:00" });
+        using var serve = await ServeChild.StartAsync(settings);
+
+        var drop = await CliResult.RunAsync(["drop", folder, "--dataset", "taxi", "--parallel", "1"], settings, home.Work, TimeSpan.FromMinutes(3));
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        var runIds = drop.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[1]).ToList();
+
+        Assert.Equal(3, runIds.Distinct().Count());
+        Assert.Equal(3, await WaitForSucceededAsync(runIds, serve));
+        await AssertTableEqualsOracleAsync(Directory.GetFiles(folder));
+    }
+
+    [Fact]
     public async Task Files_of_a_drop_whose_manifest_never_comes_are_each_taken_in_once_after_the_wait()
     {
         var folder = Folder("killed", 3, firstSeed: 21);
@@ -74,7 +92,7 @@ public sealed class DropTests : IDisposable
             var name = $"taxi/{Path.GetFileName(file)}";
             var uploaded = await container.GetBlobClient(name).UploadAsync(file, new BlobUploadOptions
             {
-                Metadata = new Dictionary<string, string> { [DropMetadata.DropKey] = "killed-midway", [DropMetadata.FilesKey] = "5" },
+                Metadata = new Dictionary<string, string> { [DropMetadata.DropKey] = "killed-midway" },
             });
             runs.Add(RunIds.ForBlob("taxi", name, uploaded.Value.ETag.ToString()));
         }
