@@ -12,8 +12,8 @@ namespace Tributary.Cli.Commands;
 /// <summary>
 /// `tributary drop PATH... --dataset NAME`: uploads local files (a folder: the files directly in it) into
 /// incoming/{dataset}/, several at a time, and returns once every upload is acknowledged (and, on the embedded storage,
-/// saved to disk). Several files are one drop: intake takes them in as one run (split by the dataset's batch maxFiles)
-/// as soon as the drop's manifest, written last, is there.
+/// saved to disk). Several files are one drop, taken in as one run as soon as the drop's manifest, written last, is
+/// there; a folder is cut into several such drops by the dataset's batch maxFiles and by age (<see cref="DropParts"/>).
 /// </summary>
 public static class DropCommand
 {

@@ -27,6 +27,9 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
 
     private DateTime nextFullScan = DateTime.MinValue;
 
+    /// <summary>Drops sealed at once (see <see cref="SealAllAsync"/>).</summary>
+    private const int DropSealParallelism = 4;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var container = blobs.GetBlobContainerClient(BlobContainers.Incoming);
@@ -90,8 +93,6 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
                 }
             }
         });
-
-    private const int DropSealParallelism = 4;
 
     /// <summary>
     /// Seals one drop. True when its manifest is done with: sealed (and deleted), or unreadable (then left for a person,
