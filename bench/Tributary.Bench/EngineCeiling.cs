@@ -46,7 +46,7 @@ public static class EngineCeiling
         builder.Logging.ClearProviders();
         builder.Services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(sidecar.Address);
+            sidecar.Serve(worker);
             worker.AddTasks(registry =>
             {
                 registry.AddOrchestratorFunc<int, int>(Orchestration, async (context, activities) =>

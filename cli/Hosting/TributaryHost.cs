@@ -54,7 +54,7 @@ public sealed class TributaryHost : IAsyncDisposable
             {
                 builder.Services.AddDurableTaskWorker(worker =>
                 {
-                    worker.UseGrpc(sidecar.Address);
+                    sidecar.Serve(worker);
                     worker.AddTasks(TributaryTasks.Register);
                 });
             }

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 
 namespace Tributary.Cli.Runtime;
 
@@ -24,12 +26,14 @@ namespace Tributary.Cli.Runtime;
 public sealed class DurableSidecar : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly TimeSpan workerSilentDisconnectTimeout;
 
-    private DurableSidecar(WebApplication app, string address, Task engineStarted)
+    private DurableSidecar(WebApplication app, string address, Task engineStarted, TimeSpan workerSilentDisconnectTimeout)
     {
         this.app = app;
         Address = address;
         EngineStarted = engineStarted;
+        this.workerSilentDisconnectTimeout = workerSilentDisconnectTimeout;
     }
 
     /// <summary>
@@ -87,7 +91,18 @@ public sealed class DurableSidecar : IAsyncDisposable
         await app.StartAsync(cancellationToken);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new DurableSidecar(app, address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal), dispatched.Started);
+        return new DurableSidecar(app, address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal), dispatched.Started, settings.WorkerSilentDisconnectTimeout);
+    }
+
+    /// <summary>Connects <paramref name="worker"/> to this sidecar, with the stream settings the sidecar needs (see <see cref="EngineSettings.WorkerSilentDisconnectTimeout"/>).</summary>
+    public void Serve(IDurableTaskWorkerBuilder worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        worker.UseGrpc(options =>
+        {
+            options.Address = Address;
+            options.SetSilentDisconnectTimeout(workerSilentDisconnectTimeout);
+        });
     }
 
     public async ValueTask DisposeAsync()

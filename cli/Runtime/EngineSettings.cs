@@ -34,4 +34,13 @@ public sealed class EngineSettings
     /// 2.88 runs/s at 32 (bench/README.md, "Run shape"). A fan-out is still bounded by the activity settings.
     /// </summary>
     public int MaxConcurrentOrchestrations { get; set; } = Math.Max(32, Environment.ProcessorCount * 16);
+
+    /// <summary>
+    /// How long the worker's work-item stream may stay silent before the worker drops it and reconnects; zero (the
+    /// default) never. The SDK's worker (1.28) does so after 120 s, counting on the health pings the Durable Task
+    /// Scheduler sends while idle; this sidecar sends none, so an idle serve warned "Channel to backend has stopped
+    /// receiving traffic, will attempt to reconnect" and rebuilt its stream every 2 minutes. The stream is loopback
+    /// inside one process: it cannot go silent while both ends live.
+    /// </summary>
+    public TimeSpan WorkerSilentDisconnectTimeout { get; set; } = TimeSpan.Zero;
 }

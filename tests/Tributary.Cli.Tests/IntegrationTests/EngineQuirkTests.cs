@@ -94,15 +94,63 @@ public sealed class EngineQuirkTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.DoesNotContain(engineWarnings, w => w.Contains("multiple times concurrently", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_worker_told_to_expect_health_pings_drops_its_stream_because_the_sidecar_sends_none()
+    {
+        // The SDK's own watchdog, shortened: what an idle serve did every 120 s before it was turned off.
+        await using var engine = await EngineAsync(EchoTasks, new EngineSettings { WorkerSilentDisconnectTimeout = TimeSpan.FromSeconds(2) });
+        await engine.WaitForEngineAsync();
+
+        await WaitUntilAsync(() => engineWarnings.Any(IsSilentDisconnect), TimeSpan.FromSeconds(30));
+
+        // The reconnect loses nothing: the next run still completes.
+        var done = await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "after a reconnect"));
+        Assert.Equal("after a reconnect", done.ReadOutputAs<string>());
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task An_idle_worker_keeps_its_stream_past_the_sdks_two_minute_watchdog()
+    {
+        await using var engine = await EngineAsync(EchoTasks);
+        await engine.WaitForEngineAsync();
+
+        // Past the SDK's default of 120 s with nothing to do, as a serve waits for files.
+        await Task.Delay(TimeSpan.FromSeconds(130));
+
+        Assert.DoesNotContain(engineWarnings, IsSilentDisconnect);
+        var done = await engine.WaitAsync(await engine.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "still connected"));
+        Assert.Equal("still connected", done.ReadOutputAs<string>());
+    }
+
+    private static void EchoTasks(DurableTaskRegistry registry)
+    {
+        registry.AddOrchestratorFunc<string, string>("Echo", (context, text) => context.CallActivityAsync<string>("Same", text));
+        registry.AddActivityFunc<string, string>("Same", (_, text) => text);
+    }
+
+    private static bool IsSilentDisconnect(string warning) => warning.Contains("stopped receiving traffic", StringComparison.Ordinal);
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not seen within {timeout.TotalSeconds} s");
+            await Task.Delay(200);
+        }
+    }
+
     private async Task<Engine> EngineAsync(Action<DurableTaskRegistry> tasks, EngineSettings? settings = null)
     {
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(new WarningLog(engineWarnings)));
         var sidecar = await DurableSidecar.StartAsync(azurite.ConnectionString, TestHosts.NewTaskHub(), settings ?? new EngineSettings(), loggerFactory, dispatch: true, CancellationToken.None);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(sidecar.Address);
+            sidecar.Serve(worker);
             worker.AddTasks(tasks);
         });
         builder.Services.AddDurableTaskClient(client => client.UseGrpc(sidecar.Address));
@@ -114,6 +162,9 @@ public sealed class EngineQuirkTests(AzuriteFixture azurite) : IClassFixture<Azu
     private sealed class Engine(DurableSidecar sidecar, IHost host) : IAsyncDisposable
     {
         public DurableTaskClient Client => host.Services.GetRequiredService<DurableTaskClient>();
+
+        /// <summary>The worker connected and the engine started: from here the worker's stream is idle.</summary>
+        public Task WaitForEngineAsync() => sidecar.EngineStarted.WaitAsync(DurableSidecar.StartTimeout);
 
         public async Task<OrchestrationMetadata> WaitAsync(string id)
         {
