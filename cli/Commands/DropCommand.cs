@@ -57,7 +57,8 @@ public static class DropCommand
             var together = files.Count > 1 && !parse.GetValue(separately);
             var options = Options(cli);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var drops = new DropParts(files.Count, MaxFilesPerRun(options, name), options.DropPartAge, () => clock.Elapsed);
+            var definition = Definition(options, name);
+            var drops = new DropParts(files.Count, DropPlanner.MaxFilesPerRun(definition?.Batch ?? options.Batch, options), options.DropPartAge, () => clock.Elapsed);
             var uploaded = new AzuriteDurability.UploadedBlob[files.Count];
             var versions = new BlobReference[files.Count];
             var manifests = new List<AzuriteDurability.UploadedBlob>();
@@ -127,17 +128,32 @@ public static class DropCommand
     private static PipelineOptions Options(CliContext cli) =>
         cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
 
-    /// <summary>How intake will split the drop, as this folder's definition of the dataset says (serve reads the same one).</summary>
-    private static int MaxFilesPerRun(PipelineOptions options, string dataset)
+    /// <summary>
+    /// This folder's definition of the dataset, which serve reads too (how intake splits the drop comes from it), or null
+    /// with a warning: a serve that has no definition quarantines the files, so a mistyped name is said before the upload.
+    /// Only a warning, since a serve elsewhere (TRIBUTARY_STORAGE) may read other definitions than this folder's.
+    /// </summary>
+    private static DatasetDefinition? Definition(PipelineOptions options, string dataset)
     {
+        var catalog = new DatasetCatalog(options.DatasetsPath);
         try
         {
-            return DropPlanner.MaxFilesPerRun(new DatasetCatalog(options.DatasetsPath).Find(dataset)?.Batch ?? options.Batch, options);
+            if (catalog.Find(dataset) is { } definition)
+            {
+                return definition;
+            }
+
+            var known = catalog.Names();
+            Console.Error.WriteLine(
+                $"tributary: warning: no definition of dataset '{dataset}' in {catalog.Folder} ({(known.Count == 0 ? "none there" : $"there: {string.Join(", ", known)}")}); " +
+                "a serve reading this folder quarantines them as an unknown dataset's files.");
         }
-        catch (DatasetDefinitionException)
+        catch (DatasetDefinitionException e)
         {
-            return DropPlanner.MaxFilesPerRun(options.Batch, options);
+            Console.Error.WriteLine($"tributary: warning: {e.Message} A serve reading it quarantines these files.");
         }
+
+        return null;
     }
 
     /// <summary>The files to upload: each file given, and the files directly in each folder given (by name, so a run is reproducible).</summary>

@@ -50,6 +50,9 @@ public sealed class DatasetCatalog(string folder)
     public DatasetDefinition Get(string dataset) =>
         Find(dataset) ?? throw new DatasetDefinitionException($"Unknown dataset '{dataset}': no definition in {Folder}.");
 
+    /// <summary>The names of the datasets defined here (their files' names), without reading the definitions.</summary>
+    public IReadOnlyList<string> Names() => DefinitionFiles().Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
+
     /// <summary>Loads every definition; throws on the first invalid one.</summary>
     public IReadOnlyList<DatasetDefinition> LoadAll() =>
         DefinitionFiles().Select(f => Get(Path.GetFileNameWithoutExtension(f))).ToList();

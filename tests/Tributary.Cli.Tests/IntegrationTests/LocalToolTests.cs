@@ -138,6 +138,24 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("two files named same.csv", drop.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Drop_into_a_dataset_without_a_definition_warns_before_serve_quarantines_the_file()
+    {
+        var file = Path.Combine(home.Work, "trips.csv");
+        await File.WriteAllTextAsync(file, "trip_id\n1\n");
+
+        var drop = await home.RunAsync("drop", file, "--dataset", "taxis");
+
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        Assert.Contains("no definition of dataset 'taxis'", drop.Stderr, StringComparison.Ordinal);
+        Assert.Contains("there: taxi)", drop.Stderr, StringComparison.Ordinal);
+        Assert.Contains("incoming/taxis/trips.csv", drop.Stdout, StringComparison.Ordinal);
+
+        var known = await home.RunAsync("drop", file, "--dataset", "taxi");
+        Assert.True(known.ExitCode == 0, known.ToString());
+        Assert.DoesNotContain("warning", known.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => home.Dispose();
 
     private async Task<JsonElement> StatusAsync()
