@@ -8,7 +8,10 @@ public sealed class ApiOptions
     /// <summary>Loopback port; 0 picks a free one.</summary>
     public int Port { get; set; } = 7080;
 
-    /// <summary>Accepted keys, sent as X-Api-Key or Authorization: Bearer. None configured: every call is refused.</summary>
+    /// <summary>
+    /// Accepted keys, sent as X-Api-Key or Authorization: Bearer. serve adds its home's key (<see cref="Runtime.LocalApiKey"/>);
+    /// with none at all every call is refused.
+    /// </summary>
     public List<string> Keys { get; set; } = [];
 
     /// <summary>Largest request body accepted; larger ones get 413.</summary>

@@ -26,7 +26,9 @@ public sealed class RunsApiClient : IDisposable
     {
         var options = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
         var http = new HttpClient { BaseAddress = new Uri(url ?? $"http://127.0.0.1:{options.Port}/"), Timeout = TimeSpan.FromSeconds(60) };
-        var key = configuration[KeyEnvironmentVariable] ?? options.Keys.FirstOrDefault();
+        // The home's key goes only to a serve on this machine: it is that serve's, and no use to any other.
+        var key = configuration[KeyEnvironmentVariable] ?? options.Keys.FirstOrDefault()
+            ?? (http.BaseAddress.IsLoopback ? Runtime.LocalApiKey.Read(Runtime.TributaryHome.Resolve()) : null);
         if (!string.IsNullOrEmpty(key))
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -20,7 +20,10 @@ public static class ServeCommand
             await using var host = await TributaryHost.StartAsync(cli.Configuration, watch: true, cli.LoggerFactory, CliContext.Say, cli.Shutdown);
             var options = cli.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
             options.Port = parse.GetValue(apiPort) ?? options.Port;
-            await using var api = await StartApiAsync(host, options, cli);
+            // The home's own commands (rerun, backfill) authenticate with the home's key; other callers need a configured one.
+            var home = Runtime.TributaryHome.Resolve();
+            options.Keys = [.. options.Keys, Runtime.LocalApiKey.Ensure(home)];
+            await using var api = await StartApiAsync(host, options, cli, Runtime.LocalApiKey.PathIn(home));
             if (host.Storage.Embedded is { } embedded)
             {
                 Console.WriteLine($"tributary: storage is the shared Azurite of {host.Storage.Home} (pid {embedded.Pid}, data {embedded.DataFolder}); it keeps running after serve stops (`tributary storage stop`).");
@@ -65,17 +68,14 @@ public static class ServeCommand
     }
 
     /// <summary>The API is an extra: when its port is taken, the host still processes files and says why there is no API.</summary>
-    private static async Task<ApiServer?> StartApiAsync(TributaryHost host, ApiOptions options, CliContext cli)
+    private static async Task<ApiServer?> StartApiAsync(TributaryHost host, ApiOptions options, CliContext cli, string localKeyPath)
     {
         try
         {
             var api = await ApiServer.StartAsync(host.Services, options, cli.LoggerFactory, cli.Shutdown);
             Console.WriteLine($"tributary: api at {api.Address} (OpenAPI: {api.Address}openapi/v1.json)");
             Console.WriteLine($"tributary: web UI at {api.UiAddress} (sign in with an API key, or once with the one-time token {api.UiSessions.OneTimeToken})");
-            if (options.Keys.Count == 0)
-            {
-                Console.WriteLine("tributary: no API keys configured (Tributary:Api:Keys); every API call is refused.");
-            }
+            Console.WriteLine($"tributary: this home's commands (rerun, backfill) use the API key in {localKeyPath}; other callers need one of Tributary:Api:Keys.");
 
             return api;
         }

@@ -139,6 +139,36 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Rerun_reaches_the_serve_of_its_home_with_the_homes_key_while_anonymous_calls_stay_refused()
+    {
+        // No key configured anywhere: rerun answered 401 ("the API has no keys configured") until serve made the home's key.
+        var file = Path.Combine(home.Work, "trips.csv");
+        SampleDataSet.WriteFile(file, "csv", rows: 500, seed: 9, firstTripId: 1);
+        using var serve = await ServeChild.StartAsync(home.Environment());
+        var drop = await home.RunAsync("drop", file, "--dataset", "taxi");
+        Assert.True(drop.ExitCode == 0, drop.ToString());
+        var runId = drop.Stdout.Trim().Split('\t')[1];
+        await WaitForStatusAsync(runId, "Succeeded", serve);
+        var api = System.Text.RegularExpressions.Regex.Match(serve.Output, @"api at (http://127\.0\.0\.1:\d+/)").Groups[1].Value;
+
+        using (var anonymous = new HttpClient())
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"{api}api/runs")).StatusCode);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(home.Home, Runtime.LocalApiKey.FileName)));
+        }
+
+        var rerun = await home.RunAsync("rerun", runId, "--api", api);
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        var rerunId = System.Text.RegularExpressions.Regex.Match(rerun.Stdout, @"^rerun (\S+) of ").Groups[1].Value;
+        var done = await WaitForStatusAsync(rerunId, "Succeeded", serve);
+        Assert.Equal(500, done.GetProperty("totals").GetProperty("rowsRead").GetInt64());
+    }
+
+    [Fact]
     public async Task Drop_into_a_dataset_without_a_definition_warns_before_serve_quarantines_the_file()
     {
         var file = Path.Combine(home.Work, "trips.csv");
