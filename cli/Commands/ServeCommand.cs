@@ -21,9 +21,9 @@ public static class ServeCommand
             var options = cli.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new ApiOptions();
             options.Port = parse.GetValue(apiPort) ?? options.Port;
             // The home's own commands (rerun, backfill) authenticate with the home's key; other callers need a configured one.
-            var home = Runtime.TributaryHome.Resolve();
-            options.Keys = [.. options.Keys, Runtime.LocalApiKey.Ensure(home)];
-            await using var api = await StartApiAsync(host, options, cli, Runtime.LocalApiKey.PathIn(home));
+            var localKey = LocalKey(Runtime.TributaryHome.Resolve());
+            options.Keys = [.. options.Keys, .. localKey is null ? [] : new[] { localKey.Value.Key }];
+            await using var api = await StartApiAsync(host, options, cli, localKey?.Path);
             if (host.Storage.Embedded is { } embedded)
             {
                 Console.WriteLine($"tributary: storage is the shared Azurite of {host.Storage.Home} (pid {embedded.Pid}, data {embedded.DataFolder}); it keeps running after serve stops (`tributary storage stop`).");
@@ -68,14 +68,35 @@ public static class ServeCommand
     }
 
     /// <summary>The API is an extra: when its port is taken, the host still processes files and says why there is no API.</summary>
-    private static async Task<ApiServer?> StartApiAsync(TributaryHost host, ApiOptions options, CliContext cli, string localKeyPath)
+    /// <summary>The home's API key and where it is; null, said why, when the home cannot hold one (serve goes on without it).</summary>
+    private static (string Key, string Path)? LocalKey(string home)
+    {
+        try
+        {
+            return (Runtime.LocalApiKey.Ensure(home), Runtime.LocalApiKey.PathIn(home));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"tributary: no API key for this home's commands ({e.Message}); rerun and backfill need TRIBUTARY_API_KEY and one of Tributary:Api:Keys.");
+            return null;
+        }
+    }
+
+    private static async Task<ApiServer?> StartApiAsync(TributaryHost host, ApiOptions options, CliContext cli, string? localKeyPath)
     {
         try
         {
             var api = await ApiServer.StartAsync(host.Services, options, cli.LoggerFactory, cli.Shutdown);
             Console.WriteLine($"tributary: api at {api.Address} (OpenAPI: {api.Address}openapi/v1.json)");
             Console.WriteLine($"tributary: web UI at {api.UiAddress} (sign in with an API key, or once with the one-time token {api.UiSessions.OneTimeToken})");
-            Console.WriteLine($"tributary: this home's commands (rerun, backfill) use the API key in {localKeyPath}; other callers need one of Tributary:Api:Keys.");
+            if (localKeyPath is not null)
+            {
+                Console.WriteLine($"tributary: this home's commands (rerun, backfill) use the API key in {localKeyPath}; other callers need one of Tributary:Api:Keys.");
+            }
+            else if (options.Keys.Count == 0)
+            {
+                Console.WriteLine("tributary: no API keys configured (Tributary:Api:Keys); every API call is refused.");
+            }
 
             return api;
         }
