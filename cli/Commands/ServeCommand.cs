@@ -22,7 +22,11 @@ public static class ServeCommand
             options.Port = parse.GetValue(apiPort) ?? options.Port;
             // The home's own commands (rerun, backfill) authenticate with the home's key; other callers need a configured one.
             var localKey = LocalKey(Runtime.TributaryHome.Resolve());
-            options.Keys = [.. options.Keys, .. localKey is null ? [] : new[] { localKey.Value.Key }];
+            if (localKey is { } local)
+            {
+                options.Keys.Add(local.Key);
+            }
+
             await using var api = await StartApiAsync(host, options, cli, localKey?.Path);
             if (host.Storage.Embedded is { } embedded)
             {
@@ -67,7 +71,6 @@ public static class ServeCommand
         }
     }
 
-    /// <summary>The API is an extra: when its port is taken, the host still processes files and says why there is no API.</summary>
     /// <summary>The home's API key and where it is; null, said why, when the home cannot hold one (serve goes on without it).</summary>
     private static (string Key, string Path)? LocalKey(string home)
     {
@@ -82,6 +85,7 @@ public static class ServeCommand
         }
     }
 
+    /// <summary>The API is an extra: when its port is taken, the host still processes files and says why there is no API.</summary>
     private static async Task<ApiServer?> StartApiAsync(TributaryHost host, ApiOptions options, CliContext cli, string? localKeyPath)
     {
         try
