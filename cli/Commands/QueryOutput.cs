@@ -2,30 +2,19 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
-using Spectre.Console;
 using Tributary.Orchestrations.Api;
 using Tributary.Orchestrations.Tables;
 
 namespace Tributary.Cli.Commands;
 
-/// <summary>A query's rows as a readable table, one JSON document (an array of objects), or CSV with a header.</summary>
+/// <summary>A query's rows as a readable table (tab-separated off a terminal), one JSON document (an array of objects), or CSV with a header.</summary>
 public static class QueryOutput
 {
-    public static void WriteTable(QueryResult result)
-    {
-        var table = new Table();
-        foreach (var column in result.Columns)
-        {
-            table.AddColumn(Markup.Escape(column));
-        }
-
-        foreach (var row in result.Rows)
-        {
-            table.AddRow(row.Select(value => value is null ? "[grey]null[/]" : Markup.Escape(Text(value))).ToArray());
-        }
-
-        AnsiConsole.Write(table);
-    }
+    /// <summary>A box on a terminal; off one, tab-separated lines (a null is empty), as every table of the CLI.</summary>
+    public static void WriteTable(QueryResult result) =>
+        CliOutput.WriteTable(
+            result.Columns,
+            result.Rows.Select(row => (IReadOnlyList<(string Text, string? Markup)>)row.Select(value => value is null ? ("", "[grey]null[/]") : (Text(value), (string?)null)).ToList()));
 
     public static void WriteJson(QueryResult result, Stream output)
     {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using Spectre.Console;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Tables;
@@ -40,14 +39,18 @@ public static class TableCommand
                 return 0;
             }
 
-            var table = new Table().AddColumns("version", "time (UTC)", "operation", "run", "files added", "files removed", "rows added");
-            foreach (var row in rows)
-            {
-                table.AddRow(row.Version.ToString(CultureInfo.InvariantCulture), row.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape(row.Operation ?? ""),
-                    Markup.Escape(row.RunId ?? ""), row.FilesAdded.ToString(CultureInfo.InvariantCulture), row.FilesRemoved.ToString(CultureInfo.InvariantCulture), row.RowsAdded?.ToString("N0", CultureInfo.InvariantCulture) ?? "");
-            }
-
-            AnsiConsole.Write(table);
+            CliOutput.WriteTable(
+                ["version", "time (UTC)", "operation", "run", "files added", "files removed", "rows added"],
+                rows.Select(row => (IReadOnlyList<(string Text, string? Markup)>)
+                [
+                    (row.Version.ToString(CultureInfo.InvariantCulture), null),
+                    (row.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), null),
+                    (row.Operation ?? "", null),
+                    (row.RunId ?? "", null),
+                    (row.FilesAdded.ToString(CultureInfo.InvariantCulture), null),
+                    (row.FilesRemoved.ToString(CultureInfo.InvariantCulture), null),
+                    (row.RowsAdded?.ToString(CultureInfo.InvariantCulture) ?? "", row.RowsAdded?.ToString("N0", CultureInfo.InvariantCulture)),
+                ]));
             return 0;
         });
         return command;

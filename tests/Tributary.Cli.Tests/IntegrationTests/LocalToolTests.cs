@@ -166,6 +166,15 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
         var rerunId = System.Text.RegularExpressions.Regex.Match(rerun.Stdout, @"^rerun (\S+) of ").Groups[1].Value;
         var done = await WaitForStatusAsync(rerunId, "Succeeded", serve);
         Assert.Equal(500, done.GetProperty("totals").GetProperty("rowsRead").GetInt64());
+
+        // Off a terminal every table is tab-separated, as `runs` is: the rerun replaced the file's part, no row twice.
+        var curated = done.GetProperty("totals").GetProperty("rowsCurated").GetInt64();
+        var history = await home.RunAsync("table", "taxi");
+        Assert.StartsWith("version\ttime (UTC)\toperation\trun\tfiles added\tfiles removed\trows added\n", history.Stdout, StringComparison.Ordinal);
+        Assert.Matches($@"\n1\t[0-9-]+ [0-9:]+\tWRITE\t{rerunId}\t1\t1\t{curated}\n", history.Stdout);
+        var query = await home.RunAsync("query", "taxi", "select count(*) as n, count(distinct trip_id) as d, max(null) as nothing from curated");
+        Assert.True(query.ExitCode == 0, query.ToString());
+        Assert.StartsWith($"n\td\tnothing\n{curated}\t{curated}\t\n", query.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
