@@ -33,7 +33,7 @@ public static class CliOutput
         var table = new Table();
         foreach (var header in headers)
         {
-            table.AddColumn(header);
+            table.AddColumn(Markup.Escape(header));
         }
 
         foreach (var row in rows)
