@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Azure.Storage.Blobs;
+using Tributary.Cli.Hosting;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Aggregation;
@@ -21,7 +22,7 @@ public static class AggregateCommand
         {
             using var cli = new CliContext(LogLevel.Warning, cancellationToken);
             var name = parse.GetValue(dataset)!;
-            var options = cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+            var options = cli.Configuration.Pipeline();
             DatasetDefinition? definition;
             try
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Tributary.Cli.Hosting;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Datasets;
@@ -55,7 +56,7 @@ public static class DropCommand
             // upload than DropPartAge, is several drops of a run each, each sealed as soon as its own files are up:
             // the first run starts while the rest upload. One file alone is taken in as before.
             var together = files.Count > 1 && !parse.GetValue(separately);
-            var options = Options(cli);
+            var options = cli.Configuration.Pipeline();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var definition = Definition(options, name);
             var drops = new DropParts(files.Count, DropPlanner.MaxFilesPerRun(definition?.Batch ?? options.Batch, options), options.DropPartAge, () => clock.Elapsed);
@@ -124,9 +125,6 @@ public static class DropCommand
     }
 
     private const int DefaultParallelUploads = 16;
-
-    private static PipelineOptions Options(CliContext cli) =>
-        cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
 
     /// <summary>
     /// This folder's definition of the dataset, which serve reads too (how intake splits the drop comes from it), or null

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Azure.Storage.Blobs;
+using Tributary.Cli.Hosting;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Api;
@@ -32,7 +33,7 @@ public static class QueryCommand
 
             // Machine-readable output keeps stdout to the document: progress goes to stderr.
             await using var storage = await StorageConnection.OpenAsync(cli.Configuration, machine ? Console.Error.WriteLine : CliContext.Say, cli.Shutdown);
-            var options = cli.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+            var options = cli.Configuration.Pipeline();
             var query = new DatasetQuery(new DatasetTables(new BlobStore(new BlobServiceClient(storage.ConnectionString))), new TableFileCache(options), options);
             QueryResult result;
             try

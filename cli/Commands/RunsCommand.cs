@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Spectre.Console;
+using Tributary.Cli.Hosting;
 using Tributary.Cli.Runtime;
 using Tributary.Orchestrations;
 using Tributary.Orchestrations.Api;
@@ -113,7 +114,7 @@ public static class RunsCommand
     }
 
     private static EngineStatusReader Engine(IConfiguration configuration, string connectionString) =>
-        new(connectionString, (configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions()).TaskHub);
+        new(connectionString, configuration.Pipeline().TaskHub);
 
     private static string Number(long? value) => value?.ToString(CliOutput.IsTerminal ? "N0" : "D", CultureInfo.InvariantCulture) ?? "";
 

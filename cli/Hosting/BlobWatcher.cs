@@ -81,9 +81,9 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
     /// apart would otherwise queue behind each other (a 2,000-file drop's parts waited up to 5 s for the seals before
     /// theirs). Drops share nothing but append-only claims, and each seal is idempotent.
     /// </summary>
-    private async Task SealAllAsync(
+    private Task SealAllAsync(
         List<(string Name, string ETag)> manifests, IReadOnlyDictionary<(string Name, string ETag), DateTimeOffset>? landed, HashSet<(string Name, string ETag)> done, CancellationToken cancellationToken) =>
-        await Parallel.ForEachAsync(manifests, new ParallelOptions { MaxDegreeOfParallelism = DropSealParallelism, CancellationToken = cancellationToken }, async (manifest, token) =>
+        Parallel.ForEachAsync(manifests, new ParallelOptions { MaxDegreeOfParallelism = DropSealParallelism, CancellationToken = cancellationToken }, async (manifest, token) =>
         {
             if (await SealAsync(manifest.Name, landed, token))
             {

@@ -41,7 +41,7 @@ public sealed class TributaryHost : IAsyncDisposable
         var storage = await StorageConnection.OpenAsync(configuration, say, cancellationToken);
         try
         {
-            var pipeline = configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+            var pipeline = configuration.Pipeline();
             var engine = configuration.GetSection(EngineSettings.Section).Get<EngineSettings>() ?? new EngineSettings();
             var sidecar = await DurableSidecar.StartAsync(storage.ConnectionString, pipeline.TaskHub, engine, loggerFactory, dispatch: role == HostRole.Worker, cancellationToken);
 
