@@ -31,7 +31,7 @@ public static class FunctionsTelemetry
         services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing.AddSource(TributaryTelemetry.Name, TributaryTelemetry.DurableTaskSource))
-            .WithMetrics(meters => meters.AddMeter(TributaryTelemetry.Name))
+            .WithMetrics(meters => meters.AddMeter(TributaryTelemetry.Name, TributaryTelemetry.RuntimeMeter))
             .UseOtlpExporter();
         return services;
     }

@@ -28,4 +28,10 @@ public sealed class RunShapeOptions
     /// The manifest and, after it, the inputs leaving incoming are one activity: one engine round trip less per run.
     /// </summary>
     public bool ArchiveWithManifest { get; set; } = true;
+
+    /// <summary>
+    /// A run whose chunks all fit one small pack (under <see cref="PipelineOptions.PackChunksBelowBytes"/>, as most
+    /// one-file runs do) is processed by its planning activity: one engine round trip less per run.
+    /// </summary>
+    public bool ProcessWithPlan { get; set; } = true;
 }

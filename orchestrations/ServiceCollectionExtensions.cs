@@ -85,8 +85,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ChunkPlanner>();
         services.AddSingleton<FileQuarantine>();
 
-        // A pack activity runs the single-chunk activity for each of its chunks.
+        // A pack activity runs the single-chunk activity for each of its chunks; planning runs a pack when the run is one small pack.
         services.AddTransient<ProcessChunkActivity>();
+        services.AddTransient<ProcessChunkPackActivity>();
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<CsvPackProcessor>();
         services.AddSingleton(new ChunkSlots(options.ChunksInFlight));

@@ -11,7 +11,7 @@ namespace Tributary.Cli.Hosting;
 /// The standalone host's OpenTelemetry wiring, in one place. Traces and metrics of the core's "Tributary" source and
 /// meter, and the Durable Task SDK's own source (so orchestration, activity and our spans share a trace), go to OTLP
 /// when the standard OTEL_EXPORTER_OTLP_* variables name an endpoint; `serve` also answers Prometheus scrapes on
-/// /metrics. Without either, no provider is built and nothing is exported.
+/// /metrics. Metrics include .NET's runtime meter (working set, GC heap, CPU). Without either, no provider is built and nothing is exported.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -40,7 +40,7 @@ public static class TelemetrySetup
 
         if (metrics)
         {
-            telemetry.WithMetrics(meters => meters.AddMeter(TributaryTelemetry.Name).AddOtlpExporter());
+            telemetry.WithMetrics(meters => meters.AddMeter(TributaryTelemetry.Name, TributaryTelemetry.RuntimeMeter).AddOtlpExporter());
         }
 
         return services;
@@ -74,7 +74,7 @@ public static class TelemetrySetup
     {
         services.AddOpenTelemetry()
             .ConfigureResource(resource => Describe(resource, configuration))
-            .WithMetrics(meters => meters.AddMeter(TributaryTelemetry.Name).AddPrometheusExporter());
+            .WithMetrics(meters => meters.AddMeter(TributaryTelemetry.Name, TributaryTelemetry.RuntimeMeter).AddPrometheusExporter());
         return services;
     }
 

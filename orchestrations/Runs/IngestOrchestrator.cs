@@ -8,7 +8,7 @@ using Tributary.Orchestrations.Tables;
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
-/// One run: plan the chunks, fan out processing (bounded), fan in the stats, commit a succeeded run to the dataset's
+/// One run: plan the chunks, fan out processing (bounded; a run of one small pack comes back processed from planning), fan in the stats, commit a succeeded run to the dataset's
 /// curated table (one Delta commit), aggregate, then commit the manifest last. Failed and canceled runs commit nothing to the table.
 /// After the manifest, the inputs leave incoming as the dataset's <c>input.afterCommit</c> says (all inputs of a
 /// succeeded run, the quarantined ones of a failed run); their archive names are decided before and recorded in the manifest.
@@ -41,9 +41,18 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             quarantined.AddRange(plan.QuarantinedFiles);
             definitionHash = plan.DefinitionHash;
 
-            // Said before the first chunk comes back, so that a look at the run tells planning from processing.
-            context.SetCustomStatus(new RunProgress("processing", 0, plan.Chunks.Count));
-            await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), chunks);
+            if (plan.Processed is { } processed)
+            {
+                // A run of one small pack was processed by its planning activity.
+                chunks.AddRange(processed);
+            }
+            else
+            {
+                // Said before the first chunk comes back, so that a look at the run tells planning from processing.
+                context.SetCustomStatus(new RunProgress("processing", 0, plan.Chunks.Count));
+                await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), chunks);
+            }
+
             processedAt = context.CurrentUtcDateTime;
             quarantined.AddRange(chunks.Where(c => c.IsQuarantined).Select(c => new QuarantinedFile(c.Input, c.FileProblem!, c.RejectedPath)));
 

@@ -7,8 +7,18 @@ using Tributary.Orchestrations.Telemetry;
 
 namespace Tributary.Orchestrations.Runs;
 
-/// <summary>Decides the chunks of a run and quarantines whole files that cannot be processed.</summary>
-public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner planner, FileQuarantine quarantine, BlobStore store, PipelineOptions options, ILogger<PlanRunActivity> logger)
+/// <summary>
+/// Decides the chunks of a run and quarantines whole files that cannot be processed. A run that is one small pack is
+/// processed here too (<see cref="RunShapeOptions.ProcessWithPlan"/>): the same pack activity, without its round trip.
+/// </summary>
+public sealed class PlanRunActivity(
+    FrozenDefinitions definitions,
+    ChunkPlanner planner,
+    FileQuarantine quarantine,
+    BlobStore store,
+    ProcessChunkPackActivity processing,
+    PipelineOptions options,
+    ILogger<PlanRunActivity> logger)
     : TaskActivity<IngestRequest, RunPlan>
 {
     public override Task<RunPlan> RunAsync(TaskActivityContext context, IngestRequest request) =>
@@ -16,15 +26,28 @@ public sealed class PlanRunActivity(FrozenDefinitions definitions, ChunkPlanner 
         {
             var plan = await PlanAsync(request);
             span?.SetTag(TributaryTelemetry.Attributes.Chunks, plan.Chunks.Count);
+            RecordDropToStart(request, plan);
+            if (ProcessesItself(plan))
+            {
+                // The chunks' spans nest under this one; their results ride in the plan, recorded once in the history.
+                plan = plan with { Processed = await processing.RunAsync(context, plan.Chunks) };
+            }
+
             span?.SetTag(TributaryTelemetry.Attributes.Quarantined, plan.QuarantinedFiles.Count);
             if (plan.Problem is not null)
             {
                 span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, plan.Problem);
             }
 
-            RecordDropToStart(request, plan);
             return plan;
         });
+
+    /// <summary>One pack of chunks, all small: processing it here costs what its own activity would, less the round trip.</summary>
+    private bool ProcessesItself(RunPlan plan) =>
+        options.RunShape.ProcessWithPlan
+        && plan.Chunks.Count > 0
+        && plan.ActivityPacks.Count == 1
+        && plan.Chunks.Sum(c => c.Length ?? c.Input.Size) < options.PackChunksBelowBytes;
 
     /// <summary>
     /// Drop-to-start latency, one value per new input: from its Last-Modified (when it landed) to now, when its run is

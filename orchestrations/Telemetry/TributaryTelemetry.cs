@@ -17,6 +17,9 @@ public static class TributaryTelemetry
     /// <summary>The Durable Task SDK's own ActivitySource (Microsoft.DurableTask.Worker.Grpc/Client.Grpc 1.28.0): orchestration and activity spans.</summary>
     public const string DurableTaskSource = "Microsoft.DurableTask";
 
+    /// <summary>.NET's own meter (working set, GC heap and pauses, CPU, thread pool): hosts export it beside ours.</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     public static readonly ActivitySource Source = new(Name);
     public static readonly Meter Meter = new(Name);
 

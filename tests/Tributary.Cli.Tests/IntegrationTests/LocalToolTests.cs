@@ -2,6 +2,7 @@ using Tributary.Testing.Processes;
 using System.Text.Json;
 using Tributary.Cli.Tests.Fixtures;
 using Tributary.Orchestrations.Samples;
+using Tributary.Testing;
 using Xunit.Abstractions;
 
 namespace Tributary.Cli.Tests.IntegrationTests;
@@ -60,8 +61,34 @@ public sealed class LocalToolTests(ITestOutputHelper output) : IDisposable
 
         // Every command used the one Azurite serve started.
         Assert.Equal(storage.GetProperty("pid").GetInt32(), (await StatusAsync()).GetProperty("pid").GetInt32());
+
+        // /metrics, as a Prometheus scraper reads it (no key): the run's rows against DuckDB over the file, and the
+        // runtime's working set against the kernel's count for serve's process.
+        var api = System.Text.RegularExpressions.Regex.Match(serve.Output, @"api at (http://127\.0\.0\.1:\d+/)").Groups[1].Value;
+        using var scraper = new HttpClient();
+        var metrics = await scraper.GetStringAsync($"{api}metrics");
+        Assert.Equal(TaxiOracle.TotalRows(file), Sample(metrics, "tributary_rows_read_total", "tributary_dataset=\"taxi\""));
+        if (OperatingSystem.IsLinux())
+        {
+            var workingSet = Sample(metrics, "dotnet_process_memory_working_set_bytes");
+            var resident = ResidentBytes(serve.Pid);
+            Assert.InRange(workingSet, resident * 0.7, resident * 1.3);
+        }
+
         output.WriteLine(serve.Output);
     }
+
+    /// <summary>One sample of a Prometheus text exposition: the line of <paramref name="name"/> with <paramref name="label"/>.</summary>
+    private static double Sample(string exposition, string name, string label = "")
+    {
+        var line = exposition.Split('\n').FirstOrDefault(l => l.StartsWith(name + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal));
+        Assert.True(line is not null, $"no sample {name} {label} in /metrics:\n{exposition}");
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>VmRSS of a process, from the kernel.</summary>
+    private static double ResidentBytes(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024.0;
 
     [Fact]
     public async Task A_dropped_file_survives_a_SIGKILL_of_Azurite_right_after_drop_and_gets_processed()

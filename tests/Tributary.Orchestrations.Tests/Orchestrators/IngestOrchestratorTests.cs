@@ -118,6 +118,20 @@ public sealed class IngestOrchestratorTests
     }
 
     [Fact]
+    public async Task A_run_processed_by_its_planning_activity_schedules_no_processing_and_commits_the_plans_results()
+    {
+        var activities = new RecordingActivities(chunks: 2, rejectedPerChunk: 3, commitWithRefresh: true, archiveWithManifest: true, processedByPlan: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(["plan", "table+aggregate", "commit+archive"], activities.Calls);
+        Assert.Equal([0, 1], manifest.Chunks.Select(c => c.Index));
+        Assert.Equal(new RunTotals(200, 194, 6, 0), manifest.Totals);
+        Assert.Equal(Enumerable.Range(0, 2), Assert.Single(activities.TableCommits).Parts.Select(p => p.ChunkIndex));
+        Assert.NotNull(manifest.Timings.ProcessedAt);
+    }
+
+    [Fact]
     public async Task When_the_combined_step_fails_the_separate_steps_run_and_the_manifest_names_the_failed_one()
     {
         var activities = new RecordingActivities(chunks: 2, tableFails: true, commitWithRefresh: true);
@@ -172,7 +186,7 @@ public sealed class IngestOrchestratorTests
 
     private sealed class RecordingActivities(
         int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null, bool tableFails = false,
-        bool commitWithRefresh = false, string engine = "duckdb", bool archiveWithManifest = false)
+        bool commitWithRefresh = false, string engine = "duckdb", bool archiveWithManifest = false, bool processedByPlan = false)
     {
         private readonly ConcurrentQueue<string> calls = new();
         private int inFlight;
@@ -191,7 +205,10 @@ public sealed class IngestOrchestratorTests
             {
                 calls.Enqueue("plan");
                 var specs = Enumerable.Range(0, chunks).Select(i => new ChunkSpec(request.RunId, request.Dataset, i, Input, DataFormat.Csv)).ToList();
-                return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh, ArchiveWithManifest: archiveWithManifest);
+                var processed = processedByPlan
+                    ? specs.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)).ToList()
+                    : null;
+                return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh, ArchiveWithManifest: archiveWithManifest, Processed: processed);
             });
             registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), (_, pack) =>
             {

@@ -14,8 +14,8 @@ using Tributary.Testing;
 namespace Tributary.Cli.Tests.IntegrationTests.Tables;
 
 /// <summary>
-/// Runs of one dataset finishing at the same time on one host, with the run-shape levers (commit queue per table,
-/// coalesced refreshes, commit and refresh in one activity) on and off: each run commits exactly once, the table holds
+/// Runs of one dataset finishing at the same time on one host, with the run-shape levers (processing inside planning,
+/// commit queue per table, coalesced refreshes, commit and refresh in one activity) on and off: each run commits exactly once, the table holds
 /// every valid row once and the aggregate equals the spec over them (oracle: DuckDB over the raw files).
 /// </summary>
 public sealed class RunShapeLeverTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
@@ -38,7 +38,7 @@ public sealed class RunShapeLeverTests(AzuriteFixture azurite) : IClassFixture<A
         var requests = new List<CommitAndRefreshRequest>();
         for (var i = 0; i < Runs; i++)
         {
-            var (file, request) = await PlanAndProcessAsync(services, dataset, i);
+            var (file, request) = await PlanAndProcessAsync(services, dataset, i, levers);
             files.Add(file);
             requests.Add(request);
         }
@@ -87,11 +87,11 @@ public sealed class RunShapeLeverTests(AzuriteFixture azurite) : IClassFixture<A
             DatasetsPath = datasets,
             WorkDirectory = Path.Combine(work, $"scratch-{dataset}"),
             TaskHub = TestHosts.NewTaskHub(),
-            RunShape = new RunShapeOptions { CommitQueue = levers, CoalesceRefreshes = levers, CommitWithRefresh = levers },
+            RunShape = new RunShapeOptions { CommitQueue = levers, CoalesceRefreshes = levers, CommitWithRefresh = levers, ProcessWithPlan = levers },
         };
     }
 
-    private async Task<(string File, CommitAndRefreshRequest Request)> PlanAndProcessAsync(IServiceProvider services, string dataset, int run)
+    private async Task<(string File, CommitAndRefreshRequest Request)> PlanAndProcessAsync(IServiceProvider services, string dataset, int run, bool levers)
     {
         var file = Path.Combine(work, $"{dataset}-{run}.csv");
         SampleDataSet.WriteFile(file, "csv", 400, seed: 40 + run, firstTripId: 7_000_000 + (run * 10_000));
@@ -101,8 +101,11 @@ public sealed class RunShapeLeverTests(AzuriteFixture azurite) : IClassFixture<A
         var runId = $"{dataset}-runshape-{run}";
 
         var plan = await Activity<PlanRunActivity>(services).RunAsync(new FakeActivityContext(nameof(PlanRunActivity)), new IngestRequest(runId, dataset, [input]));
-        var results = new List<ChunkResult>();
-        foreach (var chunk in plan.Chunks)
+
+        // A one-file run of 400 rows is one small pack: with the lever, planning processed it and returned its results.
+        Assert.Equal(levers, plan.Processed is not null);
+        var results = plan.Processed?.ToList() ?? [];
+        foreach (var chunk in plan.Processed is null ? plan.Chunks : [])
         {
             results.Add(await Activity<ProcessChunkActivity>(services).RunAsync(new FakeActivityContext(nameof(ProcessChunkActivity)), chunk));
         }
