@@ -69,16 +69,18 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Equal(manifest.Table!.Version, ours.Single(s => s.DisplayName == Spans.TableCommit).GetTagItem(Attr.TableVersion));
 
         // One trace from intake down: the SDK's orchestration span is under intake, each activity span under the
-        // orchestration, and each of our activity spans under the SDK's span of that activity.
+        // orchestration, and each of our activity spans under the SDK's span of that activity. A one-file run is
+        // processed by its planning activity (RunShape.ProcessWithPlan): its chunk spans sit under our plan span.
         var intake = ours.Single(s => s.DisplayName == Spans.IntakeBlob);
         var sdk = all.Where(s => s.Source.Name == TributaryTelemetry.DurableTaskSource && s.TraceId == intake.TraceId).ToList();
         Assert.Contains(sdk, s => s.DisplayName.Contains(nameof(IngestOrchestrator), StringComparison.Ordinal));
         Assert.Contains(sdk, s => s.DisplayName.Contains(nameof(PlanRunActivity), StringComparison.Ordinal));
         var sdkSpanIds = sdk.Select(s => s.SpanId).ToHashSet();
+        var plan = ours.Single(s => s.DisplayName == Spans.Plan);
         Assert.All(ours.Where(s => s.DisplayName is not (Spans.IntakeBlob or Spans.IntakeStart)), s =>
         {
             Assert.Equal(intake.TraceId, s.TraceId);
-            Assert.Contains(s.ParentSpanId, sdkSpanIds);
+            Assert.Contains(s.ParentSpanId, s.DisplayName == Spans.ProcessChunk ? [plan.SpanId] : sdkSpanIds);
         });
 
         // Metrics against the manifest and against DuckDB over the raw file.
