@@ -34,4 +34,11 @@ public sealed class RunShapeOptions
     /// one-file runs do) is processed by its planning activity: one engine round trip less per run.
     /// </summary>
     public bool ProcessWithPlan { get; set; } = true;
+
+    /// <summary>
+    /// With <see cref="CommitWithRefresh"/> and <see cref="ArchiveWithManifest"/>, a succeeded run's table commit, refresh,
+    /// manifest and input moves are one activity (<c>FinishRunActivity</c>): with <see cref="ProcessWithPlan"/>, a small
+    /// one-file run is 2 activities. A refresh that fails leaves the manifest to the orchestrator, as before.
+    /// </summary>
+    public bool FinishInOneActivity { get; set; } = true;
 }

@@ -105,6 +105,10 @@ public static class ServiceCollectionExtensions
         // The manifest-and-archive activity runs the two single activities one after the other.
         services.AddTransient<CommitRunActivity>();
         services.AddTransient<ArchiveInputsActivity>();
+
+        // The finish activity runs the commit-and-refresh and the manifest-and-archive activities one after the other.
+        services.AddTransient<CommitAndRefreshActivity>();
+        services.AddTransient<CommitRunAndArchiveActivity>();
         services.AddSingleton<DatasetQuery>();
         services.AddSingleton<ArrivalRecords>();
         services.AddSingleton<RunIntake>();

@@ -29,6 +29,7 @@ public static class TributaryTasks
         typeof(CommitAndRefreshActivity),
         typeof(CommitRunActivity),
         typeof(CommitRunAndArchiveActivity),
+        typeof(FinishRunActivity),
         typeof(ArchiveInputsActivity),
         typeof(ListBackfillPageActivity),
     ];

@@ -67,7 +67,11 @@ public static class ActivityFunctions
     public static Task<string> CommitRunAndArchive([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
         CoreActivity.RunAsync<CommitRunAndArchiveActivity, RunManifest, string>(context, manifest);
 
-    [Function(nameof(ListBackfillPageActivity))]
+    [Function(nameof(FinishRunActivity))]
+    public static Task<FinishedRun> FinishRun([ActivityTrigger] FinishRunRequest request, FunctionContext context) =>
+        CoreActivity.RunAsync<FinishRunActivity, FinishRunRequest, FinishedRun>(context, request);
+
+        [Function(nameof(ListBackfillPageActivity))]
     public static Task<BackfillPage> ListBackfillPage([ActivityTrigger] BackfillPageRequest page, FunctionContext context) =>
         CoreActivity.RunAsync<ListBackfillPageActivity, BackfillPageRequest, BackfillPage>(context, page);
 

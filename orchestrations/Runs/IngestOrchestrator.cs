@@ -61,8 +61,24 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
             if (status == RunStatus.Succeeded && plan.CommitWithRefresh && plan.AggregationEngine == AggregationEngines.DuckDb)
             {
-                // One activity: table commit, then the local refresh. If it fails, the separate steps below say which part did.
-                (table, aggregation) = await CommitAndRefreshAsync(context, request, plan, chunks, parts);
+                if (plan.FinishInOneActivity && plan.ArchiveWithManifest)
+                {
+                    // One activity to the end: table commit, local refresh, then the manifest below as it will read. A
+                    // refresh that did not succeed comes back without a manifest; a failure takes the separate steps below.
+                    var finished = await FinishAsync(context, request, plan, chunks, parts, Manifest(context.CurrentUtcDateTime));
+                    if (finished?.Manifest is { } done)
+                    {
+                        context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
+                        return done;
+                    }
+
+                    (table, aggregation) = (finished?.Done.Table, finished?.Done.Aggregation);
+                }
+                else
+                {
+                    // One activity: table commit, then the local refresh. If it fails, the separate steps below say which part did.
+                    (table, aggregation) = await CommitAndRefreshAsync(context, request, plan, chunks, parts);
+                }
             }
 
             if (status == RunStatus.Succeeded && table is null)
@@ -92,23 +108,8 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         }
 
         context.SetCustomStatus(new RunProgress("committing", chunks.Count, chunks.Count));
-        var afterCommit = AfterCommit(request, plan, status, quarantined);
-        var manifest = new RunManifest(
-            request.RunId,
-            request.Dataset,
-            status,
-            request.RerunOf,
-            request.Inputs,
-            chunks.OrderBy(c => c.Index).ToList(),
-            quarantined,
-            RunTotals.Of(chunks, quarantined.Count),
-            aggregation,
-            Outputs(chunks, aggregation),
-            new RunTimings(startedAt, processedAt, aggregatedAt, context.CurrentUtcDateTime),
-            error,
-            definitionHash,
-            table?.Summary,
-            afterCommit);
+        var manifest = Manifest(context.CurrentUtcDateTime);
+        var afterCommit = manifest.InputsAfterCommit!;
 
         if (plan is { ArchiveWithManifest: true } && afterCommit.Any(a => a.Action != InputLifecycle.Keep))
         {
@@ -124,6 +125,24 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
 
         context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
         return manifest;
+
+        // The manifest of the run as it stands: the one place it is put together.
+        RunManifest Manifest(DateTime completedAt) => new(
+            request.RunId,
+            request.Dataset,
+            status,
+            request.RerunOf,
+            request.Inputs,
+            chunks.OrderBy(c => c.Index).ToList(),
+            quarantined,
+            RunTotals.Of(chunks, quarantined.Count),
+            aggregation,
+            Outputs(chunks, aggregation),
+            new RunTimings(startedAt, processedAt, aggregatedAt, completedAt),
+            error,
+            definitionHash,
+            table?.Summary,
+            AfterCommit(request, plan, status, quarantined));
     }
 
     /// <summary>
@@ -227,10 +246,9 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks, List<string> parts)
     {
         context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
-        var table = new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, TableParts(chunks));
         try
         {
-            var done = await context.CallActivityAsync<CommittedAndRefreshed>(nameof(CommitAndRefreshActivity), new CommitAndRefreshRequest(table, parts), ActivityRetry);
+            var done = await context.CallActivityAsync<CommittedAndRefreshed>(nameof(CommitAndRefreshActivity), CommitAndRefresh(request, plan, chunks, parts), ActivityRetry);
             return (done.Table, done.Aggregation);
         }
         catch (TaskFailedException)
@@ -238,6 +256,27 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             return (null, null);
         }
     }
+
+    /// <summary>
+    /// Table commit, local refresh, manifest and input moves as one activity (<see cref="FinishRunActivity"/>); null when
+    /// it failed, so the run takes the separate steps (each finds what the failed attempt already did).
+    /// </summary>
+    private static async Task<FinishedRun?> FinishAsync(
+        TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks, List<string> parts, RunManifest draft)
+    {
+        context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
+        try
+        {
+            return await context.CallActivityAsync<FinishedRun>(nameof(FinishRunActivity), new FinishRunRequest(CommitAndRefresh(request, plan, chunks, parts), draft), ActivityRetry);
+        }
+        catch (TaskFailedException)
+        {
+            return null;
+        }
+    }
+
+    private static CommitAndRefreshRequest CommitAndRefresh(IngestRequest request, RunPlan plan, List<ChunkResult> chunks, List<string> parts) =>
+        new(new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, TableParts(chunks)), parts);
 
     private static List<TablePart> TableParts(List<ChunkResult> chunks) =>
         chunks

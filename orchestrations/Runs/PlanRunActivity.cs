@@ -132,6 +132,7 @@ public sealed class PlanRunActivity(
         // The deployment-wide override wins; it is read here, in an activity, so a replay sees the engine chosen at planning.
         var engine = options.AggregationEngineFor(dataset);
         var packs = ChunkPacker.Pack(chunks, options.PackChunksBelowBytes, options.MaxChunksPerPack);
-        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash, Inputs: inputs, AfterCommit: dataset.Input.AfterCommit, CommitWithRefresh: options.RunShape.CommitWithRefresh, ArchiveWithManifest: options.RunShape.ArchiveWithManifest);
+        return new RunPlan(chunks, quarantined, engine, dataset.FailureTolerance, Packs: packs, DefinitionHash: hash, Inputs: inputs, AfterCommit: dataset.Input.AfterCommit, CommitWithRefresh: options.RunShape.CommitWithRefresh, ArchiveWithManifest: options.RunShape.ArchiveWithManifest,
+            FinishInOneActivity: options.RunShape.FinishInOneActivity);
     }
 }

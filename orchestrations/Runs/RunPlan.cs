@@ -10,6 +10,7 @@ namespace Tributary.Orchestrations.Runs;
 /// <param name="Inputs">The run's inputs with their Last-Modified, as the table commit needs them.</param>
 /// <param name="CommitWithRefresh">The host's <see cref="RunShapeOptions.CommitWithRefresh"/>, frozen for the run so replays take the same path.</param>
 /// <param name="ArchiveWithManifest">The host's <see cref="RunShapeOptions.ArchiveWithManifest"/>, frozen for the run.</param>
+/// <param name="FinishInOneActivity">The host's <see cref="RunShapeOptions.FinishInOneActivity"/>, frozen for the run.</param>
 /// <param name="Processed">The chunks' results when the planning activity processed them itself (<see cref="RunShapeOptions.ProcessWithPlan"/>); null when they are still to process.</param>
 /// <param name="AfterCommit">The dataset's <c>input.afterCommit</c>: what happens to the inputs once the run is committed.</param>
 public sealed record RunPlan(
@@ -24,7 +25,8 @@ public sealed record RunPlan(
     string AfterCommit = Datasets.InputLifecycle.Archive,
     bool CommitWithRefresh = false,
     bool ArchiveWithManifest = false,
-    IReadOnlyList<ChunkResult>? Processed = null)
+    IReadOnlyList<ChunkResult>? Processed = null,
+    bool FinishInOneActivity = false)
 {
     /// <summary>
     /// The chunk indexes each processing activity takes: small chunks share one activity, because on this engine

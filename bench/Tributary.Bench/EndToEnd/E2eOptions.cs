@@ -33,12 +33,12 @@ public sealed record E2eOptions(
                      drop.parallel=N changes `drop --parallel`; drop.separately=true adds `drop --separately` (each file
                      taken in on its own: the behaviour before drops were one run). e.g. --lever drop.parallel=1 --lever Tributary__WatchInterval=00:00:00.2
                      runshape=off turns the run-shape levers off together (commit queue, refresh coalescing, commit+refresh
-                     in one activity, manifest+archive in one, processing inside planning); one alone: --lever Tributary__RunShape__CommitQueue=false
+                     in one activity, manifest+archive in one, processing inside planning, the whole finish in one); one alone: --lever Tributary__RunShape__CommitQueue=false
         """;
 
     /// <summary>The switches of Tributary.Orchestrations.RunShapeOptions, as serve reads them from its environment.</summary>
     public static readonly IReadOnlyList<string> RunShapeLevers =
-        ["Tributary__RunShape__CommitQueue", "Tributary__RunShape__CoalesceRefreshes", "Tributary__RunShape__CommitWithRefresh", "Tributary__RunShape__ArchiveWithManifest", "Tributary__RunShape__ProcessWithPlan"];
+        ["Tributary__RunShape__CommitQueue", "Tributary__RunShape__CoalesceRefreshes", "Tributary__RunShape__CommitWithRefresh", "Tributary__RunShape__ArchiveWithManifest", "Tributary__RunShape__ProcessWithPlan", "Tributary__RunShape__FinishInOneActivity"];
 
     /// <summary>These options with a lever's settings on top ("K=V,K=V"; drop.parallel=N sets <see cref="DropParallel"/>).</summary>
     public E2eOptions With(string lever)

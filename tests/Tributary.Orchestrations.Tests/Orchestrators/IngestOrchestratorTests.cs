@@ -132,6 +132,50 @@ public sealed class IngestOrchestratorTests
     }
 
     [Fact]
+    public async Task Finishing_in_one_activity_commits_refreshes_and_writes_the_manifest_the_orchestration_returns()
+    {
+        var activities = new RecordingActivities(chunks: 2, commitWithRefresh: true, archiveWithManifest: true, processedByPlan: true, finishInOne: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(["plan", "finish"], activities.Calls);
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(Json(Assert.Single(activities.Committed)), Json(manifest));
+        Assert.Equal(new TableVersion(7, 2, 0), manifest.Table);
+        Assert.Equal(["curated/p0", "curated/p1", "results/a"], manifest.Outputs);
+        Assert.Equal(InputLifecycle.Archive, Assert.Single(manifest.InputsAfterCommit!).Action);
+        Assert.NotNull(manifest.Timings.ProcessedAt);
+    }
+
+    [Fact]
+    public async Task A_refresh_that_fails_inside_the_finish_leaves_the_failed_verdict_and_its_manifest_to_the_orchestrator()
+    {
+        var activities = new RecordingActivities(chunks: 2, commitWithRefresh: true, archiveWithManifest: true, finishInOne: true, refreshEnds: AggregationState.Failed);
+        var manifest = await RunAsync(activities);
+
+        // A failed run's inputs stay in incoming (only quarantined files would leave): the manifest alone.
+        Assert.Equal(["plan", "chunk", "chunk", "finish", "commit"], activities.Calls);
+        Assert.Equal(RunStatus.Failed, manifest.Status);
+        Assert.Contains("aggregation on duckdb ended Failed: out of memory", manifest.Error);
+        Assert.Equal(new TableVersion(7, 2, 0), manifest.Table);
+        Assert.Equal(Json(manifest), Json(Assert.Single(activities.Committed)));
+        Assert.Empty(manifest.InputsAfterCommit!);
+    }
+
+    [Fact]
+    public async Task A_finish_that_keeps_failing_gives_way_to_the_separate_steps()
+    {
+        var activities = new RecordingActivities(chunks: 1, commitWithRefresh: true, archiveWithManifest: true, finishInOne: true, finishFails: true);
+        var manifest = await RunAsync(activities);
+
+        Assert.Equal(RunStatus.Succeeded, manifest.Status);
+        Assert.Equal(["plan", "chunk", "finish", "finish", "finish", "table", "aggregate", "commit+archive"], activities.Calls);
+        Assert.Equal(new TableVersion(7, 1, 0), manifest.Table);
+        Assert.Equal(Json(manifest), Json(Assert.Single(activities.Committed)));
+    }
+
+    private static string Json(RunManifest manifest) => System.Text.Json.JsonSerializer.Serialize(manifest);
+
+    [Fact]
     public async Task When_the_combined_step_fails_the_separate_steps_run_and_the_manifest_names_the_failed_one()
     {
         var activities = new RecordingActivities(chunks: 2, tableFails: true, commitWithRefresh: true);
@@ -186,7 +230,8 @@ public sealed class IngestOrchestratorTests
 
     private sealed class RecordingActivities(
         int chunks, int rejectedPerChunk = 1, double tolerance = 0.05, int failingChunk = -1, int quarantinedChunk = -1, IReadOnlyList<IReadOnlyList<int>>? packs = null, bool tableFails = false,
-        bool commitWithRefresh = false, string engine = "duckdb", bool archiveWithManifest = false, bool processedByPlan = false)
+        bool commitWithRefresh = false, string engine = "duckdb", bool archiveWithManifest = false, bool processedByPlan = false,
+        bool finishInOne = false, AggregationState refreshEnds = AggregationState.Succeeded, bool finishFails = false)
     {
         private readonly ConcurrentQueue<string> calls = new();
         private int inFlight;
@@ -208,7 +253,7 @@ public sealed class IngestOrchestratorTests
                 var processed = processedByPlan
                     ? specs.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)).ToList()
                     : null;
-                return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh, ArchiveWithManifest: archiveWithManifest, Processed: processed);
+                return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh, ArchiveWithManifest: archiveWithManifest, Processed: processed, FinishInOneActivity: finishInOne);
             });
             registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), (_, pack) =>
             {
@@ -274,6 +319,35 @@ public sealed class IngestOrchestratorTests
                 calls.Enqueue("commit");
                 Committed.Add(manifest);
                 return "results/m";
+            });
+            registry.AddActivityFunc<FinishRunRequest, FinishedRun>(nameof(FinishRunActivity), (_, request) =>
+            {
+                // As the real activity: commit and refresh, and the manifest only after a refresh that succeeded.
+                calls.Enqueue("finish");
+                if (finishFails)
+                {
+                    throw new IOException("storage went away");
+                }
+
+                TableCommits.Add(request.Work.Table);
+                AggregatedParts = [.. request.Work.CuratedParts];
+                var done = new CommittedAndRefreshed(
+                    new TableCommit(7, request.Work.Table.Parts.Count, 0, false, 0, 1, []),
+                    new AggregationOutcome("duckdb", null, null, 3, ["results/a"], refreshEnds, refreshEnds == AggregationState.Succeeded ? null : "out of memory"));
+                if (refreshEnds != AggregationState.Succeeded)
+                {
+                    return new FinishedRun(done, null);
+                }
+
+                var manifest = request.Manifest with
+                {
+                    Aggregation = done.Aggregation,
+                    Table = done.Table.Summary,
+                    Outputs = [.. request.Manifest.Outputs, .. done.Aggregation.Outputs],
+                    Timings = request.Manifest.Timings with { AggregatedAt = request.Manifest.Timings.CompletedAt },
+                };
+                Committed.Add(manifest);
+                return new FinishedRun(done, manifest);
             });
         }
     }

@@ -1,0 +1,8 @@
+namespace Tributary.Orchestrations.Runs;
+
+/// <summary>
+/// A succeeded run's last steps as one activity: the table commit and local refresh, then, if the refresh succeeded,
+/// <paramref name="Manifest"/> completed with their outcome and committed, then the inputs moved.
+/// </summary>
+/// <param name="Manifest">The run's manifest as it will read if the refresh succeeds, less the table, aggregation and end times.</param>
+public sealed record FinishRunRequest(CommitAndRefreshRequest Work, RunManifest Manifest);
