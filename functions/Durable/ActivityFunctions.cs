@@ -71,7 +71,7 @@ public static class ActivityFunctions
     public static Task<FinishedRun> FinishRun([ActivityTrigger] FinishRunRequest request, FunctionContext context) =>
         CoreActivity.RunAsync<FinishRunActivity, FinishRunRequest, FinishedRun>(context, request);
 
-        [Function(nameof(ListBackfillPageActivity))]
+    [Function(nameof(ListBackfillPageActivity))]
     public static Task<BackfillPage> ListBackfillPage([ActivityTrigger] BackfillPageRequest page, FunctionContext context) =>
         CoreActivity.RunAsync<ListBackfillPageActivity, BackfillPageRequest, BackfillPage>(context, page);
 

@@ -13,7 +13,7 @@ public static class ChunkPacker
         long currentBytes = 0;
         foreach (var chunk in chunks)
         {
-            var bytes = chunk.Length ?? chunk.Input.Size;
+            var bytes = BytesOf(chunk);
             var alone = smallBelowBytes <= 0 || maxChunksPerPack <= 1 || bytes >= smallBelowBytes;
             if (current.Count > 0 && (alone || current.Count == maxChunksPerPack || currentBytes + bytes > smallBelowBytes))
             {
@@ -39,4 +39,7 @@ public static class ChunkPacker
 
         return packs;
     }
+
+    /// <summary>What a chunk weighs for packing: its byte range, or its whole input when it has none.</summary>
+    public static long BytesOf(ChunkSpec chunk) => chunk.Length ?? chunk.Input.Size;
 }

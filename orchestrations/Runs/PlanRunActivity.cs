@@ -47,7 +47,7 @@ public sealed class PlanRunActivity(
         options.RunShape.ProcessWithPlan
         && plan.Chunks.Count > 0
         && plan.ActivityPacks.Count == 1
-        && plan.Chunks.Sum(c => c.Length ?? c.Input.Size) < options.PackChunksBelowBytes;
+        && plan.Chunks.Sum(ChunkPacker.BytesOf) < options.PackChunksBelowBytes;
 
     /// <summary>
     /// Drop-to-start latency, one value per new input: from its Last-Modified (when it landed) to now, when its run is
