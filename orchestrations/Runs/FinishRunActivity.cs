@@ -22,15 +22,7 @@ public sealed class FinishRunActivity(CommitAndRefreshActivity commitAndRefresh,
             return new FinishedRun(done, null);
         }
 
-        var now = DateTime.UtcNow;
-        var draft = request.Manifest;
-        var manifest = draft with
-        {
-            Aggregation = done.Aggregation,
-            Table = done.Table.Summary,
-            Outputs = [.. draft.Outputs, .. done.Aggregation.Outputs],
-            Timings = draft.Timings with { AggregatedAt = now, CompletedAt = now },
-        };
+        var manifest = request.Manifest.Finished(done, DateTime.UtcNow);
         await commitRun.RunAsync(context, manifest);
         return new FinishedRun(done, manifest);
     }

@@ -29,7 +29,24 @@ public sealed record RunManifest(
     string? Error,
     string? DefinitionHash = null,
     TableVersion? Table = null,
-    IReadOnlyList<InputAfterCommit>? InputsAfterCommit = null);
+    IReadOnlyList<InputAfterCommit>? InputsAfterCommit = null)
+{
+    /// <summary>
+    /// This drafted manifest once its run's table commit and aggregate refresh are done (<see cref="FinishRunActivity"/>):
+    /// the one rule for what the finish adds, so the activity and anything standing in for it agree.
+    /// </summary>
+    public RunManifest Finished(CommittedAndRefreshed done, DateTime at)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        return this with
+        {
+            Aggregation = done.Aggregation,
+            Table = done.Table.Summary,
+            Outputs = [.. Outputs, .. done.Aggregation.Outputs],
+            Timings = Timings with { AggregatedAt = at, CompletedAt = at },
+        };
+    }
+}
 
 /// <summary>
 /// One input's fate after its run: <see cref="Action"/> is archive, delete or keep (see InputLifecycle);

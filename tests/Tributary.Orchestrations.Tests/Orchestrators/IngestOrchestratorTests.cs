@@ -339,13 +339,7 @@ public sealed class IngestOrchestratorTests
                     return new FinishedRun(done, null);
                 }
 
-                var manifest = request.Manifest with
-                {
-                    Aggregation = done.Aggregation,
-                    Table = done.Table.Summary,
-                    Outputs = [.. request.Manifest.Outputs, .. done.Aggregation.Outputs],
-                    Timings = request.Manifest.Timings with { AggregatedAt = request.Manifest.Timings.CompletedAt },
-                };
+                var manifest = request.Manifest.Finished(done, request.Manifest.Timings.CompletedAt);
                 Committed.Add(manifest);
                 return new FinishedRun(done, manifest);
             });
