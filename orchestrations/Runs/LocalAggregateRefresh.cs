@@ -9,8 +9,8 @@ namespace Tributary.Orchestrations.Runs;
 /// <summary>
 /// The embedded aggregation step of a run: refreshes the dataset aggregate (results/{dataset}/aggregate/) with DuckDB
 /// to at least the curated version the run committed. With <see cref="RunShapeOptions.CoalesceRefreshes"/>, one
-/// dataset's refreshes on this host run one at a time and each goes to the newest version this host committed, so the
-/// refreshes that waited find their version already reflected and do nothing (one recompute for a burst of runs).
+/// dataset's refreshes on this host run one at a time, each to the newest version this host committed, and the runs
+/// that arrive while one runs share the next (<see cref="JoinedRefreshes"/>): about one recompute for a burst of runs.
 /// </summary>
 public sealed class LocalAggregateRefresh(
     FrozenDefinitions definitions, AggregateRefresher refresher, PipelineOptions options, NewestTableVersions versions, ILogger<LocalAggregateRefresh>? logger = null)
@@ -21,7 +21,7 @@ public sealed class LocalAggregateRefresh(
     /// </summary>
     public const string PauseVariable = "TRIBUTARY_TEST_REFRESH_PAUSE";
 
-    private readonly OneWriterPerDataset queue = new();
+    private readonly JoinedRefreshes refreshes = new();
 
     public async Task<AggregationOutcome> RefreshAsync(AggregationRequest request)
     {
@@ -33,15 +33,20 @@ public sealed class LocalAggregateRefresh(
 
         var definition = await definitions.GetAsync(request.Dataset, request.DefinitionHash);
         await TestPause.AtAsync(PauseVariable, "before", logger, $"aggregate refresh to curated version {curatedVersion}", request.RunId);
-        var refresh = options.RunShape.CoalesceRefreshes
-            ? await queue.RunAsync(request.Dataset, () =>
-                refresher.RefreshAsync(request.Dataset, definition.Aggregation, Math.Max(curatedVersion, versions.Of(request.Dataset, request.DefinitionHash) ?? curatedVersion), request.RunId))
-            : await refresher.RefreshAsync(request.Dataset, definition.Aggregation, curatedVersion, request.RunId);
-        var message = refresh.Committed
-            ? $"{refresh.GroupsRefreshed} group(s) refreshed{(refresh.Full ? " (full recompute)" : "")}{(refresh.Batches > 1 ? $" in {refresh.Batches} batches" : "")}"
-            : $"the aggregate already reflects curated version {refresh.CuratedVersion}";
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (refresh, joined) = options.RunShape.CoalesceRefreshes
+            ? await refreshes.RunAsync(request.Dataset, request.DefinitionHash ?? "", curatedVersion, target =>
+                refresher.RefreshAsync(request.Dataset, definition.Aggregation, Math.Max(target, versions.Of(request.Dataset, request.DefinitionHash) ?? target), request.RunId))
+            : (await refresher.RefreshAsync(request.Dataset, definition.Aggregation, curatedVersion, request.RunId), false);
+        var message = joined
+            ? $"refreshed to curated version {refresh.CuratedVersion} with the runs committed beside this one"
+            : refresh.Committed
+                ? $"{refresh.GroupsRefreshed} group(s) refreshed{(refresh.Full ? " (full recompute)" : "")}{(refresh.Batches > 1 ? $" in {refresh.Batches} batches" : "")}"
+                : $"the aggregate already reflects curated version {refresh.CuratedVersion}";
+        logger?.LogInformation("Aggregate of {Dataset} at curated version {CuratedVersion} for run {RunId} (version {Version}) after {Ms:F0} ms: {Message}",
+            request.Dataset, refresh.CuratedVersion, request.RunId, curatedVersion, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, message);
         return new AggregationOutcome(
-            AggregationEngines.DuckDb, null, null, refresh.GroupsRefreshed, [StorageLayout.AggregateTablePath(request.Dataset)], AggregationState.Succeeded, message,
+            AggregationEngines.DuckDb, null, null, joined ? 0 : refresh.GroupsRefreshed, [StorageLayout.AggregateTablePath(request.Dataset)], AggregationState.Succeeded, message,
             AggregateVersion: refresh.AggregateVersion, CuratedVersion: refresh.CuratedVersion);
     }
 }

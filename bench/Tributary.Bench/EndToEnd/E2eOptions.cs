@@ -34,6 +34,7 @@ public sealed record E2eOptions(
                      taken in on its own: the behaviour before drops were one run). e.g. --lever drop.parallel=1 --lever Tributary__WatchInterval=00:00:00.2
                      runshape=off turns the run-shape levers off together (commit queue, refresh coalescing, commit+refresh
                      in one activity, manifest+archive in one, processing inside planning, the whole finish in one); one alone: --lever Tributary__RunShape__CommitQueue=false
+          BENCH_SERVE_LOGS=DIR keeps each serve's log there (serve-HHmmss.log, the drop's start time)
         """;
 
     /// <summary>The switches of Tributary.Orchestrations.RunShapeOptions, as serve reads them from its environment.</summary>

@@ -95,6 +95,12 @@ public static class ProductPath
 
         // Drop start to the last run's completion (its manifest is written right after, by the run's last activities).
         var wall = (manifests.Values.Max(m => m.Timings.CompletedAt) - dropStart).TotalSeconds;
+        if (System.Environment.GetEnvironmentVariable("BENCH_SERVE_LOGS") is { Length: > 0 } logs)
+        {
+            // serve's own timestamped log, one file per run, to see where a run waited (commit and refresh lines).
+            await File.WriteAllTextAsync(Path.Combine(Directory.CreateDirectory(logs).FullName, $"serve-{dropStart:HHmmss}.log"), serve.Output);
+        }
+
         var servePeak = ServeChild.PeakMb(serve.Pid);
         var serveCpu = ServeChild.CpuSeconds(serve.Pid) - serveCpuBefore;
         var helpers = serve.Helpers(childEnvironment["TRIBUTARY_HOME"])
