@@ -23,10 +23,13 @@ public sealed class EngineSettings
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Activities dispatched at once. Each one waits on storage round-trips far longer than it computes, so this is
-    /// well above the core count: on 2 cores a 200-activity fan-out took 31 s at 4, 14.5 s at 16 and 13.6 s at 32.
+    /// Activities dispatched at once. Each one waits on storage round-trips, and a run's end on its dataset's one
+    /// writer and one refresh, far longer than it computes, so this is well above the core count: on 2 cores a
+    /// 200-activity fan-out took 31 s at 4, 14.5 s at 16 and 13.6 s at 32, and 100 one-file runs 4.6 runs/s at 16
+    /// against 6.1 at 64 (bench/README.md, "Joined refreshes"). Memory does not follow it: DuckDB runs only in the
+    /// chunk slots (PipelineOptions.ChunksInFlight).
     /// </summary>
-    public int MaxConcurrentActivities { get; set; } = Environment.ProcessorCount * 8;
+    public int MaxConcurrentActivities { get; set; } = Environment.ProcessorCount * 32;
 
     /// <summary>
     /// Orchestration episodes processed at once. An episode mostly waits on history reads and writes in storage, so
