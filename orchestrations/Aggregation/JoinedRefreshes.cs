@@ -36,8 +36,13 @@ public sealed class JoinedRefreshes
             {
                 refresh = new NextRefresh(version);
                 next[key] = refresh;
-                _ = RunWhenFreeAsync(dataset, key, refresh, refreshTo);
             }
+        }
+
+        if (!joined)
+        {
+            // Started outside the lock: with the writer free it runs on this thread up to its first wait.
+            _ = RunWhenFreeAsync(dataset, key, refresh, refreshTo);
         }
 
         var result = await refresh.Done.Task.ConfigureAwait(false);
