@@ -16,14 +16,14 @@ public sealed class FinishRunActivity(CommitAndRefreshActivity commitAndRefresh,
     public override async Task<FinishedRun> RunAsync(TaskActivityContext context, FinishRunRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var done = await commitAndRefresh.RunAsync(context, request.Work);
+        var done = await commitAndRefresh.RunAsync(context, CommitAndRefreshRequest.Of(request.Manifest));
         if (done.Aggregation.State != AggregationState.Succeeded)
         {
             return new FinishedRun(done, null);
         }
 
-        var manifest = request.Manifest.Finished(done, DateTime.UtcNow);
-        await commitRun.RunAsync(context, manifest);
-        return new FinishedRun(done, manifest);
+        var at = DateTime.UtcNow;
+        await commitRun.RunAsync(context, request.Manifest.Finished(done, at));
+        return new FinishedRun(done, at);
     }
 }

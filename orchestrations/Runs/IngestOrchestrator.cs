@@ -58,18 +58,19 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
 
             var totals = RunTotals.Of(chunks, quarantined.Count);
             (status, error) = Verdict(plan, chunks, totals);
-            var parts = chunks.Where(c => c.CuratedPath is not null && c.RowsCurated > 0).OrderBy(c => c.Index).Select(c => c.CuratedPath!).ToList();
+            var work = CommitAndRefreshRequest.Of(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, chunks);
             if (status == RunStatus.Succeeded && plan.CommitWithRefresh && plan.AggregationEngine == AggregationEngines.DuckDb)
             {
                 if (plan.FinishInOneActivity && plan.ArchiveWithManifest)
                 {
                     // One activity to the end: table commit, local refresh, then the manifest below as it will read. A
                     // refresh that did not succeed comes back without a manifest; a failure takes the separate steps below.
-                    var finished = await FinishAsync(context, request, plan, chunks, parts, Manifest(context.CurrentUtcDateTime));
-                    if (finished?.Manifest is { } done)
+                    var draft = Manifest(context.CurrentUtcDateTime);
+                    var finished = await FinishAsync(context, chunks.Count, draft);
+                    if (finished?.CommittedAt is { } committedAt)
                     {
                         context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
-                        return done;
+                        return draft.Finished(finished.Done, committedAt);
                     }
 
                     (table, aggregation) = (finished?.Done.Table, finished?.Done.Aggregation);
@@ -77,14 +78,14 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
                 else
                 {
                     // One activity: table commit, then the local refresh. If it fails, the separate steps below say which part did.
-                    (table, aggregation) = await CommitAndRefreshAsync(context, request, plan, chunks, parts);
+                    (table, aggregation) = await CommitAndRefreshAsync(context, work, chunks.Count);
                 }
             }
 
             if (status == RunStatus.Succeeded && table is null)
             {
                 // The run's one commit to the dataset table comes first: the aggregate refreshes to the version it made.
-                (table, error) = await CommitTableAsync(context, request, plan, chunks);
+                (table, error) = await CommitTableAsync(context, work.Table, chunks.Count);
                 status = table is null ? RunStatus.Failed : status;
             }
 
@@ -92,7 +93,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             {
                 var aggregating = new RunProgress("aggregating", chunks.Count, chunks.Count);
                 context.SetCustomStatus(aggregating);
-                aggregation ??= await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, parts, plan.DefinitionHash, table!.Version), aggregating);
+                aggregation ??= await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, work.CuratedParts, plan.DefinitionHash, table!.Version), aggregating);
                 aggregatedAt = context.CurrentUtcDateTime;
                 if (aggregation.State != AggregationState.Succeeded)
                 {
@@ -132,7 +133,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             request.Dataset,
             status,
             request.RerunOf,
-            request.Inputs,
+            plan?.Inputs ?? request.Inputs,
             chunks.OrderBy(c => c.Index).ToList(),
             quarantined,
             RunTotals.Of(chunks, quarantined.Count),
@@ -223,18 +224,16 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             : await context.CallActivityAsync<IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), pack, ActivityRetry);
 
     /// <summary>Commits the run's parts with rows to the curated table; a failed commit fails the run with its reason.</summary>
-    private static async Task<(TableCommit? Commit, string? Error)> CommitTableAsync(TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks)
+    private static async Task<(TableCommit? Commit, string? Error)> CommitTableAsync(TaskOrchestrationContext context, CommitTableRequest table, int chunkCount)
     {
-        context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
+        context.SetCustomStatus(new RunProgress("committing table", chunkCount, chunkCount));
         try
         {
-            var commit = await context.CallActivityAsync<TableCommit>(
-                nameof(CommitTableActivity), new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, TableParts(chunks)), ActivityRetry);
-            return (commit, null);
+            return (await context.CallActivityAsync<TableCommit>(nameof(CommitTableActivity), table, ActivityRetry), null);
         }
         catch (TaskFailedException ex)
         {
-            return (null, $"committing the run to the curated table of '{request.Dataset}' failed: {ex.FailureDetails.ErrorMessage}");
+            return (null, $"committing the run to the curated table of '{table.Dataset}' failed: {ex.FailureDetails.ErrorMessage}");
         }
     }
 
@@ -242,13 +241,12 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
     /// The table commit and local refresh as one activity; (null, null) when it failed, so the run takes the separate
     /// steps (the commit finds its txn if it was made) and reports which of them failed.
     /// </summary>
-    private static async Task<(TableCommit? Table, AggregationOutcome? Aggregation)> CommitAndRefreshAsync(
-        TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks, List<string> parts)
+    private static async Task<(TableCommit? Table, AggregationOutcome? Aggregation)> CommitAndRefreshAsync(TaskOrchestrationContext context, CommitAndRefreshRequest work, int chunkCount)
     {
-        context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
+        context.SetCustomStatus(new RunProgress("committing table", chunkCount, chunkCount));
         try
         {
-            var done = await context.CallActivityAsync<CommittedAndRefreshed>(nameof(CommitAndRefreshActivity), CommitAndRefresh(request, plan, chunks, parts), ActivityRetry);
+            var done = await context.CallActivityAsync<CommittedAndRefreshed>(nameof(CommitAndRefreshActivity), work, ActivityRetry);
             return (done.Table, done.Aggregation);
         }
         catch (TaskFailedException)
@@ -258,32 +256,22 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
     }
 
     /// <summary>
-    /// Table commit, local refresh, manifest and input moves as one activity (<see cref="FinishRunActivity"/>); null when
-    /// it failed, so the run takes the separate steps (each finds what the failed attempt already did).
+    /// Table commit, local refresh, manifest and input moves as one activity (<see cref="FinishRunActivity"/>), which
+    /// derives the commit from the drafted manifest's chunks; null when it failed, so the run takes the separate steps
+    /// (each finds what the failed attempt already did).
     /// </summary>
-    private static async Task<FinishedRun?> FinishAsync(
-        TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<ChunkResult> chunks, List<string> parts, RunManifest draft)
+    private static async Task<FinishedRun?> FinishAsync(TaskOrchestrationContext context, int chunkCount, RunManifest draft)
     {
-        context.SetCustomStatus(new RunProgress("committing table", chunks.Count, chunks.Count));
+        context.SetCustomStatus(new RunProgress("committing table", chunkCount, chunkCount));
         try
         {
-            return await context.CallActivityAsync<FinishedRun>(nameof(FinishRunActivity), new FinishRunRequest(CommitAndRefresh(request, plan, chunks, parts), draft), ActivityRetry);
+            return await context.CallActivityAsync<FinishedRun>(nameof(FinishRunActivity), new FinishRunRequest(draft), ActivityRetry);
         }
         catch (TaskFailedException)
         {
             return null;
         }
     }
-
-    private static CommitAndRefreshRequest CommitAndRefresh(IngestRequest request, RunPlan plan, List<ChunkResult> chunks, List<string> parts) =>
-        new(new CommitTableRequest(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, TableParts(chunks)), parts);
-
-    private static List<TablePart> TableParts(List<ChunkResult> chunks) =>
-        chunks
-            .Where(c => c.CuratedPath is not null && c.RowsCurated > 0)
-            .OrderBy(c => c.Index)
-            .Select(c => new TablePart(c.Index, c.Input, c.CuratedBytes ?? 0, c.CuratedStats))
-            .ToList();
 
     private static async Task<AggregationOutcome> AggregateAsync(TaskOrchestrationContext context, string engine, AggregationRequest request, RunProgress progress)
     {

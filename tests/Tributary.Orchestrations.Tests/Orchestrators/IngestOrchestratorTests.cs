@@ -329,19 +329,20 @@ public sealed class IngestOrchestratorTests
                     throw new IOException("storage went away");
                 }
 
-                TableCommits.Add(request.Work.Table);
-                AggregatedParts = [.. request.Work.CuratedParts];
+                var work = CommitAndRefreshRequest.Of(request.Manifest);
+                TableCommits.Add(work.Table);
+                AggregatedParts = [.. work.CuratedParts];
                 var done = new CommittedAndRefreshed(
-                    new TableCommit(7, request.Work.Table.Parts.Count, 0, false, 0, 1, []),
+                    new TableCommit(7, work.Table.Parts.Count, 0, false, 0, 1, []),
                     new AggregationOutcome("duckdb", null, null, 3, ["results/a"], refreshEnds, refreshEnds == AggregationState.Succeeded ? null : "out of memory"));
                 if (refreshEnds != AggregationState.Succeeded)
                 {
                     return new FinishedRun(done, null);
                 }
 
-                var manifest = request.Manifest.Finished(done, request.Manifest.Timings.CompletedAt);
-                Committed.Add(manifest);
-                return new FinishedRun(done, manifest);
+                var committedAt = request.Manifest.Timings.CompletedAt.AddSeconds(1);
+                Committed.Add(request.Manifest.Finished(done, committedAt));
+                return new FinishedRun(done, committedAt);
             });
         }
     }
