@@ -110,7 +110,7 @@ public static class E2eBench
     }
 
     private static string Describe(E2eOptions options) =>
-        $"{(options.Warm ? "warm serve, " : string.Empty)}drop --parallel {options.DropParallel}{(options.DropSeparately ? " --separately" : string.Empty)}, batch window {options.BatchMaxFiles} files / {options.BatchMaxSeconds.ToString(CultureInfo.InvariantCulture)} s{string.Concat(options.Environment.Select(e => $", {e.Key}={e.Value}"))}";
+        $"{(options.Warm ? "warm serve, " : string.Empty)}{(options.Rate > 0 ? $"files arriving at {options.Rate.ToString(CultureInfo.InvariantCulture)} a second" : $"drop --parallel {options.DropParallel}{(options.DropSeparately ? " --separately" : string.Empty)}")}, batch window {options.BatchMaxFiles} files / {options.BatchMaxSeconds.ToString(CultureInfo.InvariantCulture)} s{string.Concat(options.Environment.Select(e => $", {e.Key}={e.Value}"))}";
 
     private static double Percentile(IReadOnlyList<double> sorted, double p)
     {

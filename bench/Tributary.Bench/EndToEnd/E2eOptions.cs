@@ -18,14 +18,17 @@ public sealed record E2eOptions(
     bool SkipDirect,
     bool Warm,
     IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyList<string> Levers)
+    IReadOnlyList<string> Levers,
+    double Rate = 0)
 {
     public const string Usage = """
         usage: e2e [--mode mix|small|per-file] [--files N] [--rows N] [--repeat N] [--batch-files N] [--batch-seconds S]
-                   [--drop-parallel N] [--drop-separately] [--no-direct] [--warm] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
+                   [--drop-parallel N] [--drop-separately] [--rate R] [--no-direct] [--warm] [--env KEY=VALUE ...] [--lever KEY=VALUE[,KEY=VALUE] ...]
           mix      : --rows total rows (default 300,000; the issue's size is 3,000,000) over --files parts (default 24)
           small    : --files files of ~10 KB (default 1,000; the issue's size is 10,000), batch window of --batch-files (default 500)
           per-file : --files files of ~10 KB (default 100), one run each (dropped --separately)
+          --rate   : the files arrive at R a second instead of in one drop, uploaded by the bench as any producer writes
+                     into incoming (serve's watcher finds them): drop-to-start at a steady arrival rate, not in a burst
           --warm   : serve first takes in a small warm-up drop (one file per format) and the timing starts after it:
                      the steady state of a serve that runs all day, not its first minute (tiered JIT, first connections)
           --env    : extra settings for `tributary serve` and `drop`, e.g. --env Tributary__Engine__PartitionCount=2
@@ -109,6 +112,7 @@ public sealed record E2eOptions(
             BenchArgs.Flag(args, "--no-direct"),
             BenchArgs.Flag(args, "--warm"),
             environment,
-            BenchArgs.Values(args, "--lever"));
+            BenchArgs.Values(args, "--lever"),
+            BenchArgs.Number(args, "--rate", 0.0));
     }
 }

@@ -35,26 +35,16 @@ public static class ProductPath
         var results = new BlobServiceClient(serve.ConnectionString).GetBlobContainerClient(BlobContainers.Results);
         var warmUpRuns = warmUp is null ? new HashSet<string>(StringComparer.Ordinal) : await WarmUpAsync(tributary, warmUp, childEnvironment, work, results);
 
-        // Each upload's acknowledgement, as drop prints it (one line per file, as soon as it is uploaded).
+        // Each upload's acknowledgement: when the file is in incoming, the start of its drop-to-start.
         var uploadedAt = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         // CPU from the drop on: serve's and its helpers' (Azurite, sidecar) core-seconds for this run, beside the wall time.
         var serveCpuBefore = ServeChild.CpuSeconds(serve.Pid);
         var helpersCpuBefore = serve.Helpers(childEnvironment["TRIBUTARY_HOME"]).ToDictionary(h => h.Name, h => h.CpuSeconds);
         var clock = Stopwatch.StartNew();
         var dropStart = DateTime.UtcNow;
-        string[] dropArgs = ["drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options.DropSeparately ? ["--separately"] : Array.Empty<string>()];
-        using var drop = Process.Start(ServeChild.Command(tributary, childEnvironment, work, dropArgs))!;
-        drop.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Split('\t') is [var blob, _])
-            {
-                uploadedAt[blob[(blob.IndexOf('/', StringComparison.Ordinal) + 1)..]] = DateTime.UtcNow;
-            }
-        };
-        var dropErrors = new System.Text.StringBuilder();
-        drop.ErrorDataReceived += (_, e) => dropErrors.AppendLine(e.Data);
-        drop.BeginOutputReadLine();
-        drop.BeginErrorReadLine();
+        var producer = options.Rate > 0
+            ? UploadPacedAsync(serve.ConnectionString, folder, options.Rate, uploadedAt)
+            : DropAsync(tributary, childEnvironment, work, folder, options, uploadedAt);
 
         var manifests = new Dictionary<string, RunManifest>(StringComparer.Ordinal);
         double? dropSeconds = null;
@@ -62,14 +52,10 @@ public static class ProductPath
         var progressAt = TimeSpan.FromSeconds(15);
         while (manifests.Values.Sum(m => m.Inputs.Count) < expected)
         {
-            if (dropSeconds is null && drop.HasExited)
+            if (dropSeconds is null && producer.IsCompleted)
             {
-                drop.WaitForExit();
+                await producer;
                 dropSeconds = clock.Elapsed.TotalSeconds;
-                if (drop.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"drop failed: {dropErrors}");
-                }
             }
 
             if (DateTime.UtcNow > deadline)
@@ -105,7 +91,7 @@ public static class ProductPath
         var serveCpu = ServeChild.CpuSeconds(serve.Pid) - serveCpuBefore;
         var helpers = serve.Helpers(childEnvironment["TRIBUTARY_HOME"])
             .Select(h => h with { CpuSeconds = h.CpuSeconds - helpersCpuBefore.GetValueOrDefault(h.Name) }).ToList();
-        await drop.WaitForExitAsync();
+        await producer;
         dropSeconds ??= clock.Elapsed.TotalSeconds;
         var lastUpload = uploadedAt.Values.DefaultIfEmpty(dropStart).Max();
         var dropToStart = manifests.Values
@@ -113,6 +99,61 @@ public static class ProductPath
             .Order()
             .ToList();
         return new Result((lastUpload - dropStart).TotalSeconds, dropSeconds.Value, wall, [.. manifests.Values], dropToStart, servePeak, helpers, serveCpu);
+    }
+
+    /// <summary>`tributary drop FOLDER`, noting each upload's acknowledgement as drop prints it (one line per file, as soon as it is uploaded).</summary>
+    private static async Task DropAsync(string tributary, Dictionary<string, string> environment, string work, string folder, E2eOptions options, ConcurrentDictionary<string, DateTime> uploadedAt)
+    {
+        string[] dropArgs = ["drop", folder, "--dataset", "taxi", "--parallel", options.DropParallel.ToString(System.Globalization.CultureInfo.InvariantCulture), .. options.DropSeparately ? ["--separately"] : Array.Empty<string>()];
+        using var drop = Process.Start(ServeChild.Command(tributary, environment, work, dropArgs))!;
+        drop.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Split('\t') is [var blob, _])
+            {
+                uploadedAt[blob[(blob.IndexOf('/', StringComparison.Ordinal) + 1)..]] = DateTime.UtcNow;
+            }
+        };
+        var dropErrors = new System.Text.StringBuilder();
+        drop.ErrorDataReceived += (_, e) => dropErrors.AppendLine(e.Data);
+        drop.BeginOutputReadLine();
+        drop.BeginErrorReadLine();
+        await drop.WaitForExitAsync();
+        if (drop.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"drop failed: {dropErrors}");
+        }
+    }
+
+    /// <summary>
+    /// `--rate`: the folder's files written into incoming/taxi/ at a steady rate, as any producer writes them (no drop,
+    /// so serve's watcher finds each on its next listing). An upload starts when it is due, whether or not the ones before
+    /// it are done, so a slow upload does not slow the arrivals.
+    /// </summary>
+    private static async Task UploadPacedAsync(string connectionString, string folder, double perSecond, ConcurrentDictionary<string, DateTime> uploadedAt)
+    {
+        var incoming = new BlobServiceClient(connectionString).GetBlobContainerClient(BlobContainers.Incoming);
+        var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToList();
+        var clock = Stopwatch.StartNew();
+        var uploads = new List<Task>(files.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            uploads.Add(UploadAsync(incoming, files[i], uploadedAt));
+        }
+
+        await Task.WhenAll(uploads);
+
+        static async Task UploadAsync(BlobContainerClient incoming, string file, ConcurrentDictionary<string, DateTime> uploadedAt)
+        {
+            var name = $"taxi/{Path.GetFileName(file)}";
+            await incoming.GetBlobClient(name).UploadAsync(file, overwrite: true);
+            uploadedAt[name] = DateTime.UtcNow;
+        }
     }
 
     /// <summary>Adds the manifests of runs finished since the last look (all but <paramref name="ignored"/>).</summary>
