@@ -22,6 +22,9 @@ public sealed class AggregateRefresher
     private readonly TableFileCache cache;
     private readonly PipelineOptions options;
 
+    // One refresh per dataset at a time reads both tables each time: only the commits since the last one are new.
+    private readonly LastReadSnapshots snapshots = new();
+
     public AggregateRefresher(DatasetTables tables, TableFileCache cache, PipelineOptions options)
         : this(cache, options) => this.tables = tables;
 
@@ -47,7 +50,7 @@ public sealed class AggregateRefresher
     public async Task<AggregateRefreshResult> RefreshFullAsync(string dataset, AggregationSpec spec, string? runId = null, CancellationToken cancellationToken = default)
     {
         var curated = Tables.Curated(dataset);
-        var latest = await DeltaLog.ReadSnapshotAsync(curated, cancellationToken: cancellationToken)
+        var latest = await snapshots.ReadAsync(curated, cancellationToken: cancellationToken)
             ?? throw new InvalidOperationException($"dataset '{dataset}' has no curated table yet: nothing to aggregate");
         return await RefreshAsync(curated, Tables.Aggregate(dataset), spec, latest.Version, runId, full: true, cancellationToken);
     }
@@ -76,14 +79,14 @@ public sealed class AggregateRefresher
     private async Task<AggregateRefreshResult?> TryOnceAsync(
         IDeltaStore curated, IDeltaStore aggregate, AggregationSpec spec, long curatedVersion, string? runId, bool full, int attempt, CancellationToken cancellationToken)
     {
-        var before = await DeltaLog.ReadSnapshotAsync(aggregate, cancellationToken: cancellationToken);
+        var before = await snapshots.ReadAsync(aggregate, cancellationToken: cancellationToken);
         var reflected = await AggregateTableLog.ReflectedCuratedVersionAsync(aggregate, before, cancellationToken);
         if (!full && reflected >= curatedVersion)
         {
             return new AggregateRefreshResult(before!.Version, reflected.Value, 0, false, false, attempt, 0);
         }
 
-        var curatedSnapshot = await DeltaLog.ReadSnapshotAsync(curated, curatedVersion, cancellationToken)
+        var curatedSnapshot = await snapshots.ReadAsync(curated, curatedVersion, cancellationToken)
             ?? throw new InvalidOperationException($"the curated table has no version {curatedVersion}");
         var specHash = AggregateTableLog.SpecHash(spec);
         var sameSpec = before is not null && before.Metadata.Configuration.TryGetValue(AggregateTableLog.SpecHashKey, out var hash) && hash == specHash;
