@@ -58,7 +58,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
 
             var totals = RunTotals.Of(chunks, quarantined.Count);
             (status, error) = Verdict(plan, chunks, totals);
-            var work = CommitAndRefreshRequest.Of(request.RunId, request.Dataset, plan.DefinitionHash, plan.Inputs ?? request.Inputs, chunks);
+            var work = CommitAndRefreshRequest.Of(request.RunId, request.Dataset, plan.DefinitionHash, RunInputs(request, plan), chunks);
             if (status == RunStatus.Succeeded && plan.CommitWithRefresh && plan.AggregationEngine == AggregationEngines.DuckDb)
             {
                 if (plan.FinishInOneActivity && plan.ArchiveWithManifest)
@@ -133,7 +133,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             request.Dataset,
             status,
             request.RerunOf,
-            plan?.Inputs ?? request.Inputs,
+            RunInputs(request, plan),
             chunks.OrderBy(c => c.Index).ToList(),
             quarantined,
             RunTotals.Of(chunks, quarantined.Count),
@@ -147,6 +147,12 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
     }
 
     /// <summary>
+    /// The run's inputs as the planner read them (with Last-Modified), else as requested: the one list the table commit,
+    /// the manifest (from which the finish activity derives its commit) and the inputs' moves all use.
+    /// </summary>
+    private static IReadOnlyList<Storage.BlobReference> RunInputs(IngestRequest request, RunPlan? plan) => plan?.Inputs ?? request.Inputs;
+
+    /// <summary>
     /// The inputs that leave incoming after the manifest, and where to: every input of a succeeded run, the quarantined
     /// inputs of any run (a copy is in rejected). Pure, so the archive names are in the manifest before anything moves.
     /// Inputs already read from the archive (a rerun) stay where they are; a run that could not be planned moves nothing.
@@ -158,7 +164,7 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             return [];
         }
 
-        var leaving = status == RunStatus.Succeeded ? plan.Inputs ?? request.Inputs : quarantined.Select(q => q.Input).ToList();
+        var leaving = status == RunStatus.Succeeded ? RunInputs(request, plan) : quarantined.Select(q => q.Input).ToList();
         // Only arrivals leave: an input read from another container (a test's, an operator's) is not moved.
         return leaving
             .Where(input => input.Archived is null && input.Container == Storage.BlobContainers.Incoming)

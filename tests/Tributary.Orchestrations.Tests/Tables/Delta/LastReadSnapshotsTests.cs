@@ -10,12 +10,7 @@ public sealed class LastReadSnapshotsTests
     [Fact]
     public async Task The_latest_version_is_carried_forward_from_the_last_read_and_equals_a_fresh_read()
     {
-        var store = new CountingStore();
-        for (var i = 0; i < 4; i++)
-        {
-            await DeltaTestTables.CommitAsync(store, $"run-{i}", DeltaTestTables.Add($"{i}.parquet"));
-        }
-
+        var store = await TableOfAsync(commits: 4);
         var snapshots = new LastReadSnapshots();
         Assert.Equal(3, (await snapshots.ReadAsync(store))!.Version);
 
@@ -34,12 +29,7 @@ public sealed class LastReadSnapshotsTests
     [Fact]
     public async Task A_version_asked_for_is_exactly_that_version_whether_before_at_or_after_the_one_kept()
     {
-        var store = new CountingStore();
-        for (var i = 0; i < 6; i++)
-        {
-            await DeltaTestTables.CommitAsync(store, $"run-{i}", DeltaTestTables.Add($"{i}.parquet"));
-        }
-
+        var store = await TableOfAsync(commits: 6);
         var snapshots = new LastReadSnapshots();
         await snapshots.ReadAsync(store, 3);
         foreach (var version in new long[] { 3, 5, 1, 4 })
@@ -66,6 +56,18 @@ public sealed class LastReadSnapshotsTests
 
         Assert.Equal(["a.parquet"], readA.ActiveFiles.Keys);
         Assert.Equal(["b.parquet", "b2.parquet"], readB.ActiveFiles.Keys.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A table of <paramref name="commits"/> commits (versions 0 to commits - 1), each adding "{version}.parquet".</summary>
+    private static async Task<CountingStore> TableOfAsync(int commits)
+    {
+        var store = new CountingStore();
+        for (var i = 0; i < commits; i++)
+        {
+            await DeltaTestTables.CommitAsync(store, $"run-{i}", DeltaTestTables.Add($"{i}.parquet"));
+        }
+
+        return store;
     }
 
     /// <summary>An in-memory table that records every path read, in order.</summary>
