@@ -88,6 +88,9 @@ public static class ServiceCollectionExtensions
         // A pack activity runs the single-chunk activity for each of its chunks; planning runs a pack when the run is one small pack.
         services.AddTransient<ProcessChunkActivity>();
         services.AddTransient<ProcessChunkPackActivity>();
+        services.AddTransient<ProcessPackActivity>();
+        services.AddTransient<ReadChunkResultsActivity>();
+        services.AddSingleton<ChunkResultFiles>();
         services.AddSingleton<DuckDbChunkProcessor>();
         services.AddSingleton<CsvPackProcessor>();
         services.AddSingleton(new ChunkSlots(options.ChunksInFlight));

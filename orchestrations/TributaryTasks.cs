@@ -16,8 +16,8 @@ public static class TributaryTasks
     public static readonly IReadOnlyList<Type> Activities =
     [
         typeof(PlanRunActivity),
-        typeof(ProcessChunkActivity),
-        typeof(ProcessChunkPackActivity),
+        typeof(ProcessPackActivity),
+        typeof(ReadChunkResultsActivity),
         typeof(RefreshAggregateActivity),
         typeof(PrepareDatabricksRunActivity),
         typeof(StartDatabricksRunActivity),

@@ -19,13 +19,13 @@ public static class ActivityFunctions
     public static Task<RunPlan> PlanRun([ActivityTrigger] IngestRequest request, FunctionContext context) =>
         CoreActivity.RunAsync<PlanRunActivity, IngestRequest, RunPlan>(context, request);
 
-    [Function(nameof(ProcessChunkActivity))]
-    public static Task<ChunkResult> ProcessChunk([ActivityTrigger] ChunkSpec chunk, FunctionContext context) =>
-        CoreActivity.RunAsync<ProcessChunkActivity, ChunkSpec, ChunkResult>(context, chunk);
+    [Function(nameof(ProcessPackActivity))]
+    public static Task<StoredChunkResults> ProcessPack([ActivityTrigger] IReadOnlyList<ChunkSpec> pack, FunctionContext context) =>
+        CoreActivity.RunAsync<ProcessPackActivity, IReadOnlyList<ChunkSpec>, StoredChunkResults>(context, pack);
 
-    [Function(nameof(ProcessChunkPackActivity))]
-    public static Task<IReadOnlyList<ChunkResult>> ProcessChunkPack([ActivityTrigger] IReadOnlyList<ChunkSpec> pack, FunctionContext context) =>
-        CoreActivity.RunAsync<ProcessChunkPackActivity, IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(context, pack);
+    [Function(nameof(ReadChunkResultsActivity))]
+    public static Task<IReadOnlyList<ChunkResult>> ReadChunkResults([ActivityTrigger] IReadOnlyList<string> paths, FunctionContext context) =>
+        CoreActivity.RunAsync<ReadChunkResultsActivity, IReadOnlyList<string>, IReadOnlyList<ChunkResult>>(context, paths);
 
     [Function(nameof(RefreshAggregateActivity))]
     public static Task<AggregationOutcome> RefreshAggregate([ActivityTrigger] AggregationRequest request, FunctionContext context) =>
@@ -64,8 +64,8 @@ public static class ActivityFunctions
         CoreActivity.RunAsync<CommitAndRefreshActivity, CommitAndRefreshRequest, CommittedAndRefreshed>(context, request);
 
     [Function(nameof(CommitRunAndArchiveActivity))]
-    public static Task<string> CommitRunAndArchive([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
-        CoreActivity.RunAsync<CommitRunAndArchiveActivity, RunManifest, string>(context, manifest);
+    public static Task<RunManifest> CommitRunAndArchive([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
+        CoreActivity.RunAsync<CommitRunAndArchiveActivity, RunManifest, RunManifest>(context, manifest);
 
     [Function(nameof(FinishRunActivity))]
     public static Task<FinishedRun> FinishRun([ActivityTrigger] FinishRunRequest request, FunctionContext context) =>
@@ -76,8 +76,8 @@ public static class ActivityFunctions
         CoreActivity.RunAsync<ListBackfillPageActivity, BackfillPageRequest, BackfillPage>(context, page);
 
     [Function(nameof(CommitRunActivity))]
-    public static Task<string> CommitRun([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
-        CoreActivity.RunAsync<CommitRunActivity, RunManifest, string>(context, manifest);
+    public static Task<RunManifest> CommitRun([ActivityTrigger] RunManifest manifest, FunctionContext context) =>
+        CoreActivity.RunAsync<CommitRunActivity, RunManifest, RunManifest>(context, manifest);
 
     [Function(nameof(ArchiveInputsActivity))]
     public static Task<IReadOnlyList<InputMove>> ArchiveInputs([ActivityTrigger] ArchiveInputsRequest request, FunctionContext context) =>

@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Processing.Compression;
 using Tributary.Orchestrations.Storage;
 using Tributary.Orchestrations.Telemetry;
@@ -8,13 +9,16 @@ using Tributary.Orchestrations.Telemetry;
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
-/// Commits a run through <see cref="RunCommitter"/>: the manifest last, then the completion message; then the run's
-/// staged gzip copies go (<see cref="StagedCopies"/>): no chunk of the run reads them any more.
+/// Commits a run through <see cref="RunCommitter"/>: a drafted manifest's chunks read back from where processing kept
+/// them (<see cref="ChunkResultFiles"/>), the manifest last, then the completion message; then the run's staged gzip
+/// copies go (<see cref="StagedCopies"/>): no chunk of the run reads them any more. Returns the manifest as committed.
 /// </summary>
-public sealed class CommitRunActivity(RunCommitter committer, BlobStore store, ILogger<CommitRunActivity>? logger = null) : TaskActivity<RunManifest, string>
+public sealed class CommitRunActivity(RunCommitter committer, BlobStore store, ChunkResultFiles results, ILogger<CommitRunActivity>? logger = null)
+    : TaskActivity<RunManifest, RunManifest>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, RunManifest manifest)
+    public override async Task<RunManifest> RunAsync(TaskActivityContext context, RunManifest draft)
     {
+        var manifest = await results.CompleteAsync(draft);
         await TributaryTelemetry.TraceRunAsync(logger, TributaryTelemetry.Spans.RunCommit, manifest.RunId, manifest.Dataset, async span =>
         {
             span?.SetTag(TributaryTelemetry.Attributes.Status, manifest.Status.ToString());
@@ -35,6 +39,6 @@ public sealed class CommitRunActivity(RunCommitter committer, BlobStore store, I
             logger?.LogWarning("Run {RunId}: its staged gzip copies could not be deleted ({Error})", manifest.RunId, ex.Message);
         }
 
-        return RunCommitter.PathOf(manifest);
+        return manifest;
     }
 }

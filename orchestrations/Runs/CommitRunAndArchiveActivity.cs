@@ -10,18 +10,18 @@ namespace Tributary.Orchestrations.Runs;
 /// the failure is logged; a redelivered activity writes the same manifest again and finishes the moves.
 /// </summary>
 public sealed class CommitRunAndArchiveActivity(CommitRunActivity commit, ArchiveInputsActivity archive, ILogger<CommitRunAndArchiveActivity> logger)
-    : TaskActivity<RunManifest, string>
+    : TaskActivity<RunManifest, RunManifest>
 {
     private const int MoveAttempts = 3;
 
-    public override async Task<string> RunAsync(TaskActivityContext context, RunManifest manifest)
+    public override async Task<RunManifest> RunAsync(TaskActivityContext context, RunManifest draft)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
-        var path = await commit.RunAsync(context, manifest);
+        ArgumentNullException.ThrowIfNull(draft);
+        var manifest = await commit.RunAsync(context, draft);
         var leaving = manifest.InputsAfterCommit ?? [];
         if (leaving.All(a => a.Action == Datasets.InputLifecycle.Keep))
         {
-            return path;
+            return manifest;
         }
 
         for (var attempt = 1; ; attempt++)
@@ -29,7 +29,7 @@ public sealed class CommitRunAndArchiveActivity(CommitRunActivity commit, Archiv
             try
             {
                 await archive.RunAsync(context, new ArchiveInputsRequest(manifest.RunId, manifest.Dataset, leaving));
-                return path;
+                return manifest;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -39,7 +39,7 @@ public sealed class CommitRunAndArchiveActivity(CommitRunActivity commit, Archiv
                 }
 
                 logger.LogWarning("Run {RunId}: its inputs could not leave incoming ({Error}); they stay there, claimed", manifest.RunId, ex.Message);
-                return path;
+                return manifest;
             }
         }
     }

@@ -1,8 +1,7 @@
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
-/// What <see cref="FinishRunActivity"/> did: the commit and refresh, and when it committed the manifest (null when the
-/// refresh did not succeed). The manifest itself is the request's draft <see cref="RunManifest.Finished"/> at that
-/// time, so it does not travel back.
+/// What <see cref="FinishRunActivity"/> did: the commit and refresh, and the manifest it committed (null when the
+/// refresh did not succeed and it committed none): the request's draft with its chunks read back, <see cref="RunManifest.Finished"/>.
 /// </summary>
-public sealed record FinishedRun(CommittedAndRefreshed Done, DateTime? CommittedAt);
+public sealed record FinishedRun(CommittedAndRefreshed Done, RunManifest? Committed);

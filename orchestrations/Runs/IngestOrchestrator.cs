@@ -8,8 +8,9 @@ using Tributary.Orchestrations.Tables;
 namespace Tributary.Orchestrations.Runs;
 
 /// <summary>
-/// One run: plan the chunks, fan out processing (bounded; a run of one small pack comes back processed from planning), fan in the stats, commit a succeeded run to the dataset's
-/// curated table (one Delta commit), aggregate, then commit the manifest last. Failed and canceled runs commit nothing to the table.
+/// One run: plan the chunks, fan out processing (bounded; a run of one small pack comes back processed from planning), fan in the tallies, commit a succeeded run to the dataset's
+/// curated table (one Delta commit), aggregate, then commit the manifest last. The chunks' results stay where processing
+/// kept them (<see cref="ChunkResultFiles"/>): the run passes their paths, and the steps that need them read them there. Failed and canceled runs commit nothing to the table.
 /// After the manifest, the inputs leave incoming as the dataset's <c>input.afterCommit</c> says (all inputs of a
 /// succeeded run, the quarantined ones of a failed run); their archive names are decided before and recorded in the manifest.
 /// Deterministic: time comes from the context, all I/O from activities.
@@ -26,7 +27,8 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         string? definitionHash = null;
         DateTime? processedAt = null;
         DateTime? aggregatedAt = null;
-        var chunks = new List<ChunkResult>();
+        var stored = new List<StoredChunkResults>();
+        CommitAndRefreshRequest? work = null;
         var quarantined = new List<QuarantinedFile>();
         AggregationOutcome? aggregation = null;
         TableCommit? table = null;
@@ -44,33 +46,31 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             if (plan.Processed is { } processed)
             {
                 // A run of one small pack was processed by its planning activity.
-                chunks.AddRange(processed);
+                stored.Add(processed);
             }
             else
             {
                 // Said before the first chunk comes back, so that a look at the run tells planning from processing.
                 context.SetCustomStatus(new RunProgress("processing", 0, plan.Chunks.Count));
-                await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), chunks);
+                await ProcessChunksAsync(context, plan, Math.Max(1, request.MaxChunksInFlight), stored);
             }
 
             processedAt = context.CurrentUtcDateTime;
-            quarantined.AddRange(chunks.Where(c => c.IsQuarantined).Select(c => new QuarantinedFile(c.Input, c.FileProblem!, c.RejectedPath)));
+            quarantined.AddRange(stored.SelectMany(s => s.Quarantined));
 
-            var totals = RunTotals.Of(chunks, quarantined.Count);
-            (status, error) = Verdict(plan, chunks, totals);
-            var work = CommitAndRefreshRequest.Of(request.RunId, request.Dataset, plan.DefinitionHash, RunInputs(request, plan), chunks);
+            var totals = RunTotals.Of(stored, quarantined.Count);
+            (status, error) = Verdict(plan, stored, totals);
             if (status == RunStatus.Succeeded && plan.CommitWithRefresh && plan.AggregationEngine == AggregationEngines.DuckDb)
             {
                 if (plan.FinishInOneActivity && plan.ArchiveWithManifest)
                 {
                     // One activity to the end: table commit, local refresh, then the manifest below as it will read. A
                     // refresh that did not succeed comes back without a manifest; a failure takes the separate steps below.
-                    var draft = Manifest(context.CurrentUtcDateTime);
-                    var finished = await FinishAsync(context, chunks.Count, draft);
-                    if (finished?.CommittedAt is { } committedAt)
+                    var finished = await FinishAsync(context, ChunksDone(), Manifest(context.CurrentUtcDateTime));
+                    if (finished?.Committed is { } committed)
                     {
-                        context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
-                        return draft.Finished(finished.Done, committedAt);
+                        context.SetCustomStatus(new RunProgress("done", ChunksDone(), ChunksDone()));
+                        return committed;
                     }
 
                     (table, aggregation) = (finished?.Done.Table, finished?.Done.Aggregation);
@@ -78,22 +78,29 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
                 else
                 {
                     // One activity: table commit, then the local refresh. If it fails, the separate steps below say which part did.
-                    (table, aggregation) = await CommitAndRefreshAsync(context, work, chunks.Count);
+                    work = await WorkAsync(context, request, plan, stored);
+                    (table, aggregation) = await CommitAndRefreshAsync(context, work, ChunksDone());
                 }
             }
 
             if (status == RunStatus.Succeeded && table is null)
             {
                 // The run's one commit to the dataset table comes first: the aggregate refreshes to the version it made.
-                (table, error) = await CommitTableAsync(context, work.Table, chunks.Count);
+                work ??= await WorkAsync(context, request, plan, stored);
+                (table, error) = await CommitTableAsync(context, work.Table, ChunksDone());
                 status = table is null ? RunStatus.Failed : status;
             }
 
             if (status == RunStatus.Succeeded)
             {
-                var aggregating = new RunProgress("aggregating", chunks.Count, chunks.Count);
+                var aggregating = new RunProgress("aggregating", ChunksDone(), ChunksDone());
                 context.SetCustomStatus(aggregating);
-                aggregation ??= await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, work.CuratedParts, plan.DefinitionHash, table!.Version), aggregating);
+                if (aggregation is null)
+                {
+                    work ??= await WorkAsync(context, request, plan, stored);
+                    aggregation = await AggregateAsync(context, plan.AggregationEngine, new AggregationRequest(request.RunId, request.Dataset, work.CuratedParts, plan.DefinitionHash, table!.Version), aggregating);
+                }
+
                 aggregatedAt = context.CurrentUtcDateTime;
                 if (aggregation.State != AggregationState.Succeeded)
                 {
@@ -108,42 +115,46 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             error = $"{ex.TaskName} failed: {ex.FailureDetails.ErrorMessage}";
         }
 
-        context.SetCustomStatus(new RunProgress("committing", chunks.Count, chunks.Count));
-        var manifest = Manifest(context.CurrentUtcDateTime);
-        var afterCommit = manifest.InputsAfterCommit!;
-
+        context.SetCustomStatus(new RunProgress("committing", ChunksDone(), ChunksDone()));
+        var draft = Manifest(context.CurrentUtcDateTime);
+        var afterCommit = draft.InputsAfterCommit!;
+        RunManifest manifest;
         if (plan is { ArchiveWithManifest: true } && afterCommit.Any(a => a.Action != InputLifecycle.Keep))
         {
             // One activity: the manifest, then the inputs leave incoming (a failure to move them is logged there).
-            context.SetCustomStatus(new RunProgress("archiving inputs", chunks.Count, chunks.Count));
-            await context.CallActivityAsync<string>(nameof(CommitRunAndArchiveActivity), manifest, ActivityRetry);
+            context.SetCustomStatus(new RunProgress("archiving inputs", ChunksDone(), ChunksDone()));
+            manifest = await context.CallActivityAsync<RunManifest>(nameof(CommitRunAndArchiveActivity), draft, ActivityRetry);
         }
         else
         {
-            await context.CallActivityAsync<string>(nameof(CommitRunActivity), manifest, ActivityRetry);
-            await MoveInputsAsync(context, request, afterCommit, chunks.Count);
+            manifest = await context.CallActivityAsync<RunManifest>(nameof(CommitRunActivity), draft, ActivityRetry);
+            await MoveInputsAsync(context, request, afterCommit, ChunksDone());
         }
 
-        context.SetCustomStatus(new RunProgress("done", chunks.Count, chunks.Count));
+        context.SetCustomStatus(new RunProgress("done", ChunksDone(), ChunksDone()));
         return manifest;
 
-        // The manifest of the run as it stands: the one place it is put together.
+        int ChunksDone() => stored.Sum(s => s.Chunks);
+
+        // The manifest of the run as it stands: the one place it is put together. Its chunks are read back where it is
+        // committed (ChunkResults), with their outputs ahead of the aggregation's.
         RunManifest Manifest(DateTime completedAt) => new(
             request.RunId,
             request.Dataset,
             status,
             request.RerunOf,
             RunInputs(request, plan),
-            chunks.OrderBy(c => c.Index).ToList(),
+            [],
             quarantined,
-            RunTotals.Of(chunks, quarantined.Count),
+            RunTotals.Of(stored, quarantined.Count),
             aggregation,
-            Outputs(chunks, aggregation),
+            aggregation?.Outputs ?? [],
             new RunTimings(startedAt, processedAt, aggregatedAt, completedAt),
             error,
             definitionHash,
             table?.Summary,
-            AfterCommit(request, plan, status, quarantined));
+            AfterCommit(request, plan, status, quarantined),
+            stored.Select(s => s.Path).ToList());
     }
 
     /// <summary>
@@ -204,30 +215,36 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
     /// Keeps at most <paramref name="maxInFlight"/> processing activities running (a pack of small chunks is one
     /// activity); progress, in chunks, goes to the custom status.
     /// </summary>
-    private static async Task ProcessChunksAsync(TaskOrchestrationContext context, RunPlan plan, int maxInFlight, List<ChunkResult> results)
+    private static async Task ProcessChunksAsync(TaskOrchestrationContext context, RunPlan plan, int maxInFlight, List<StoredChunkResults> results)
     {
         var byIndex = plan.Chunks.ToDictionary(c => c.Index);
         var packs = plan.ActivityPacks;
-        var inFlight = new List<Task<IReadOnlyList<ChunkResult>>>();
+        var inFlight = new List<Task<StoredChunkResults>>();
         var next = 0;
         while (next < packs.Count || inFlight.Count > 0)
         {
             while (next < packs.Count && inFlight.Count < maxInFlight)
             {
-                inFlight.Add(ProcessPackAsync(context, packs[next++].Select(i => byIndex[i]).ToList()));
+                var pack = packs[next++].Select(i => byIndex[i]).ToList();
+                inFlight.Add(context.CallActivityAsync<StoredChunkResults>(nameof(ProcessPackActivity), pack, ActivityRetry));
             }
 
             var done = await Task.WhenAny(inFlight);
             inFlight.Remove(done);
-            results.AddRange(await done);
-            context.SetCustomStatus(new RunProgress("processing", results.Count, plan.Chunks.Count));
+            results.Add(await done);
+            context.SetCustomStatus(new RunProgress("processing", results.Sum(r => r.Chunks), plan.Chunks.Count));
         }
     }
 
-    private static async Task<IReadOnlyList<ChunkResult>> ProcessPackAsync(TaskOrchestrationContext context, List<ChunkSpec> pack) =>
-        pack.Count == 1
-            ? [await context.CallActivityAsync<ChunkResult>(nameof(ProcessChunkActivity), pack[0], ActivityRetry)]
-            : await context.CallActivityAsync<IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), pack, ActivityRetry);
+    /// <summary>
+    /// The run's commit and refresh by value, its chunk results read back by an activity: only for the separate steps
+    /// (levers off, a finish that failed, an external engine); the one-activity finish reads them itself.
+    /// </summary>
+    private static async Task<CommitAndRefreshRequest> WorkAsync(TaskOrchestrationContext context, IngestRequest request, RunPlan plan, List<StoredChunkResults> stored)
+    {
+        var chunks = await context.CallActivityAsync<IReadOnlyList<ChunkResult>>(nameof(ReadChunkResultsActivity), stored.Select(s => s.Path).ToList(), ActivityRetry);
+        return CommitAndRefreshRequest.Of(request.RunId, request.Dataset, plan.DefinitionHash, RunInputs(request, plan), chunks);
+    }
 
     /// <summary>Commits the run's parts with rows to the curated table; a failed commit fails the run with its reason.</summary>
     private static async Task<(TableCommit? Commit, string? Error)> CommitTableAsync(TaskOrchestrationContext context, CommitTableRequest table, int chunkCount)
@@ -289,14 +306,14 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
         };
     }
 
-    private static (RunStatus Status, string? Error) Verdict(RunPlan plan, List<ChunkResult> chunks, RunTotals totals)
+    private static (RunStatus Status, string? Error) Verdict(RunPlan plan, List<StoredChunkResults> stored, RunTotals totals)
     {
         if (plan.Problem is not null)
         {
             return (RunStatus.Failed, plan.Problem);
         }
 
-        if (chunks.All(c => c.IsQuarantined))
+        if (stored.Sum(s => s.Chunks) == stored.Sum(s => s.Quarantined.Count))
         {
             return (RunStatus.Failed, "no input could be processed; see quarantinedFiles");
         }
@@ -305,11 +322,4 @@ public sealed class IngestOrchestrator : TaskOrchestrator<IngestRequest, RunMani
             ? (RunStatus.Failed, $"{totals.RowsRejected} of {totals.RowsRead} rows rejected ({totals.RejectedShare:P1}), above the dataset's tolerance of {plan.FailureTolerance:P1}")
             : (RunStatus.Succeeded, null);
     }
-
-    private static List<string> Outputs(List<ChunkResult> chunks, AggregationOutcome? aggregation) =>
-    [
-        .. chunks.OrderBy(c => c.Index).Where(c => c.CuratedPath is not null).Select(c => c.CuratedPath!),
-        .. chunks.OrderBy(c => c.Index).Where(c => c.RejectedPath is not null).Select(c => c.RejectedPath!),
-        .. aggregation?.Outputs ?? [],
-    ];
 }

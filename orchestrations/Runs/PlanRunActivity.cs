@@ -16,7 +16,7 @@ public sealed class PlanRunActivity(
     ChunkPlanner planner,
     FileQuarantine quarantine,
     BlobStore store,
-    ProcessChunkPackActivity processing,
+    ProcessPackActivity processing,
     PipelineOptions options,
     ILogger<PlanRunActivity> logger)
     : TaskActivity<IngestRequest, RunPlan>
@@ -29,7 +29,7 @@ public sealed class PlanRunActivity(
             RecordDropToStart(request, plan);
             if (ProcessesItself(plan))
             {
-                // The chunks' spans nest under this one; their results ride in the plan, recorded once in the history.
+                // The chunks' spans nest under this one; the plan carries where their results are kept.
                 plan = plan with { Processed = await processing.RunAsync(context, plan.Chunks) };
             }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Tributary.Orchestrations.Aggregation;
 using Tributary.Orchestrations.Processing;
 using Tributary.Orchestrations.Storage;
@@ -14,6 +15,10 @@ namespace Tributary.Orchestrations.Runs;
 /// What happens to each input once this manifest is written (<c>input.afterCommit</c>): its original location and, when
 /// archived, the archived one. Decided before the manifest, done after it by <see cref="ArchiveInputsActivity"/>.
 /// </param>
+/// <param name="ChunkResults">
+/// In a draft only: where its chunks' results are kept (<see cref="ChunkResultFiles"/>); the activity that commits the
+/// manifest reads them into <see cref="Chunks"/> (<see cref="WithChunks"/>). Null in a committed manifest.
+/// </param>
 public sealed record RunManifest(
     string RunId,
     string Dataset,
@@ -29,8 +34,29 @@ public sealed record RunManifest(
     string? Error,
     string? DefinitionHash = null,
     TableVersion? Table = null,
-    IReadOnlyList<InputAfterCommit>? InputsAfterCommit = null)
+    IReadOnlyList<InputAfterCommit>? InputsAfterCommit = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? ChunkResults = null)
 {
+    /// <summary>
+    /// This draft with its chunks' results: the chunks in order and, ahead of the outputs it has, their curated then
+    /// rejected parts. The one rule for a manifest's chunk lists, whether its run's results came by value or from storage.
+    /// </summary>
+    public RunManifest WithChunks(IEnumerable<ChunkResult> results)
+    {
+        var chunks = results.Concat(Chunks).OrderBy(c => c.Index).ToList();
+        return this with
+        {
+            Chunks = chunks,
+            Outputs =
+            [
+                .. chunks.Where(c => c.CuratedPath is not null).Select(c => c.CuratedPath!),
+                .. chunks.Where(c => c.RejectedPath is not null).Select(c => c.RejectedPath!),
+                .. Outputs,
+            ],
+            ChunkResults = null,
+        };
+    }
+
     /// <summary>
     /// This drafted manifest once its run's table commit and aggregate refresh are done (<see cref="FinishRunActivity"/>):
     /// the one rule for what the finish adds, so the activity and anything standing in for it agree.
@@ -62,6 +88,12 @@ public sealed record RunTotals(long RowsRead, long RowsCurated, long RowsRejecte
         chunks.Sum(c => c.RowsRead),
         chunks.Sum(c => c.RowsCurated),
         chunks.Sum(c => c.RowsRejected),
+        filesQuarantined);
+
+    public static RunTotals Of(IReadOnlyCollection<StoredChunkResults> stored, int filesQuarantined) => new(
+        stored.Sum(c => c.RowsRead),
+        stored.Sum(c => c.RowsCurated),
+        stored.Sum(c => c.RowsRejected),
         filesQuarantined);
 }
 

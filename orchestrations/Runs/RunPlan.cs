@@ -11,7 +11,7 @@ namespace Tributary.Orchestrations.Runs;
 /// <param name="CommitWithRefresh">The host's <see cref="RunShapeOptions.CommitWithRefresh"/>, frozen for the run so replays take the same path.</param>
 /// <param name="ArchiveWithManifest">The host's <see cref="RunShapeOptions.ArchiveWithManifest"/>, frozen for the run.</param>
 /// <param name="FinishInOneActivity">The host's <see cref="RunShapeOptions.FinishInOneActivity"/>, frozen for the run.</param>
-/// <param name="Processed">The chunks' results when the planning activity processed them itself (<see cref="RunShapeOptions.ProcessWithPlan"/>); null when they are still to process.</param>
+/// <param name="Processed">Where the chunks' results are kept when the planning activity processed them itself (<see cref="RunShapeOptions.ProcessWithPlan"/>); null when they are still to process.</param>
 /// <param name="AfterCommit">The dataset's <c>input.afterCommit</c>: what happens to the inputs once the run is committed.</param>
 public sealed record RunPlan(
     IReadOnlyList<ChunkSpec> Chunks,
@@ -25,7 +25,7 @@ public sealed record RunPlan(
     string AfterCommit = Datasets.InputLifecycle.Archive,
     bool CommitWithRefresh = false,
     bool ArchiveWithManifest = false,
-    IReadOnlyList<ChunkResult>? Processed = null,
+    StoredChunkResults? Processed = null,
     bool FinishInOneActivity = false)
 {
     /// <summary>

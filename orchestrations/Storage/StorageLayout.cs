@@ -60,6 +60,12 @@ public static class StorageLayout
     /// <summary>The external engine run in flight for a Tributary run (in <see cref="BlobContainers.State"/>), for cancellation.</summary>
     public static string EngineRun(string runId) => $"engine-runs/{runId}.json";
 
+    /// <summary>
+    /// The results of one processing activity's chunks (<paramref name="firstChunk"/> is its lowest chunk index), kept
+    /// beside the run in <see cref="BlobContainers.Results"/>: the orchestration passes this path, not the results.
+    /// </summary>
+    public static string ChunkResults(string dataset, string runId, int firstChunk) => $"{RunPrefix(dataset, runId)}_chunks/{firstChunk:D5}.json";
+
     /// <summary>The manifest lives with the results; it is written last and is the commit point of a run.</summary>
     public static string Manifest(string dataset, string runId) => $"{RunPrefix(dataset, runId)}{ManifestFileName}";
 

@@ -87,7 +87,8 @@ public sealed class SharedPackPassTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Single(plan.ActivityPacks);
 
         // One small pack: planning processed it with the pack activity's code (RunShape.ProcessWithPlan, on by default).
-        var results = plan.Processed ?? throw new Xunit.Sdk.XunitException("the run is one small pack, yet planning left it to a processing activity");
+        var processed = plan.Processed ?? throw new Xunit.Sdk.XunitException("the run is one small pack, yet planning left it to a processing activity");
+        var results = await services.GetRequiredService<ChunkResultFiles>().ReadAsync([processed.Path]);
 
         var parts = new List<string?>();
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(BlobContainers.Curated);

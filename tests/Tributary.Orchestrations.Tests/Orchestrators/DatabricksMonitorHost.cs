@@ -32,6 +32,7 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var sim = Databricks;
+        var kept = new InMemoryChunkResults();
         Host = await TestEngine.StartAsync(
             registry =>
             {
@@ -43,8 +44,9 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                 });
                 registry.AddActivityFunc<IngestRequest, RunPlan>(nameof(PlanRunActivity), (_, request) =>
                     new RunPlan([.. request.Inputs.Select((input, i) => new ChunkSpec(request.RunId, request.Dataset, i, input, DataFormat.Csv))], [], AggregationEngines.Databricks, 0.05));
-                registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), (_, chunk) =>
-                    new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-{chunk.Index:D5}.parquet", null, 0.01));
+                registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, StoredChunkResults>(nameof(ProcessPackActivity), (_, pack) => kept.Keep(pack[0].Dataset, pack[0].RunId,
+                    [.. pack.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 10, 10, 0, $"curated/{chunk.Dataset}/run={chunk.RunId}/part-{chunk.Index:D5}.parquet", null, 0.01))]));
+                registry.AddActivityFunc<IReadOnlyList<string>, IReadOnlyList<ChunkResult>>(nameof(ReadChunkResultsActivity), (_, paths) => kept.Read(paths));
                 // Every successful run commits to the curated table before the refresh (versions 0, 1, …).
                 var tableVersion = -1L;
                 registry.AddActivityFunc<CommitTableRequest, TableCommit>(nameof(CommitTableActivity), (_, request) =>
@@ -64,10 +66,11 @@ public sealed class DatabricksMonitorHost : IAsyncLifetime
                 registry.AddActivityFunc<CollectDatabricksResultInput, AggregationOutcome>(nameof(CollectDatabricksResultActivity), (_, input) =>
                     new AggregationOutcome(AggregationEngines.Databricks, input.DatabricksRunId.ToString(System.Globalization.CultureInfo.InvariantCulture), input.RunPageUrl, 42,
                         [$"results/{input.Dataset}/aggregate/", $"results/{input.Dataset}/run={input.RunId}/_databricks_summary.json"], AggregationState.Succeeded, input.Message));
-                registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
+                registry.AddActivityFunc<RunManifest, RunManifest>(nameof(CommitRunActivity), (_, draft) =>
                 {
+                    var manifest = kept.Complete(draft);
                     sim.Committed[manifest.RunId] = manifest;
-                    return $"results/{manifest.Dataset}/run={manifest.RunId}/_manifest.json";
+                    return manifest;
                 });
             },
             options => options.ConfigureServices = services =>

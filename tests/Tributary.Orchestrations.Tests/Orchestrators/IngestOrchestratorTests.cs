@@ -29,7 +29,7 @@ public sealed class IngestOrchestratorTests
         Assert.Equal(6, manifest.Chunks.Count);
         Assert.Equal(1, activities.MaxConcurrentChunks);
         Assert.Equal(new RunTotals(600, 594, 6, 0), manifest.Totals);
-        Assert.Equal(["plan", .. Enumerable.Repeat("chunk", 6), "table", "aggregate", "commit"], activities.Calls);
+        Assert.Equal(["plan", .. Enumerable.Repeat("chunk", 6), "read results", "table", "aggregate", "commit"], activities.Calls);
         Assert.Equal(Enumerable.Range(0, 6).Select(i => $"curated/p{i}"), activities.AggregatedParts);
         Assert.Equal(Enumerable.Range(0, 6), Assert.Single(activities.TableCommits).Parts.Select(p => p.ChunkIndex));
         Assert.Equal(7, activities.AggregatedVersion);
@@ -45,7 +45,7 @@ public sealed class IngestOrchestratorTests
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
         Assert.Equal(Enumerable.Range(0, 6), manifest.Chunks.Select(c => c.Index));
-        Assert.Equal(["plan", "pack", "chunk", "pack", "table", "aggregate", "commit"], activities.Calls);
+        Assert.Equal(["plan", "pack", "chunk", "pack", "read results", "table", "aggregate", "commit"], activities.Calls);
         Assert.Equal(new RunTotals(600, 594, 6, 0), manifest.Totals);
     }
 
@@ -71,7 +71,7 @@ public sealed class IngestOrchestratorTests
         var manifest = await RunAsync(activities);
 
         Assert.Equal(RunStatus.Failed, manifest.Status);
-        Assert.Contains(nameof(ProcessChunkActivity), manifest.Error);
+        Assert.Contains(nameof(ProcessPackActivity), manifest.Error);
         Assert.Contains("disk on fire", manifest.Error);
         Assert.Single(activities.Committed);
     }
@@ -97,7 +97,7 @@ public sealed class IngestOrchestratorTests
         var manifest = await RunAsync(activities);
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
-        Assert.Equal(["plan", "chunk", "chunk", "chunk", "table+aggregate", "commit"], activities.Calls);
+        Assert.Equal(["plan", "chunk", "chunk", "chunk", "read results", "table+aggregate", "commit"], activities.Calls);
         Assert.Equal(Enumerable.Range(0, 3), Assert.Single(activities.TableCommits).Parts.Select(p => p.ChunkIndex));
         Assert.Equal(["curated/p0", "curated/p1", "curated/p2"], activities.AggregatedParts);
         Assert.Equal(new TableVersion(7, 3, 0), manifest.Table);
@@ -112,7 +112,7 @@ public sealed class IngestOrchestratorTests
         var manifest = await RunAsync(activities);
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
-        Assert.Equal(["plan", "chunk", "chunk", "table+aggregate", "commit+archive"], activities.Calls);
+        Assert.Equal(["plan", "chunk", "chunk", "read results", "table+aggregate", "commit+archive"], activities.Calls);
         var committed = Assert.Single(activities.Committed);
         Assert.Equal(InputLifecycle.Archive, Assert.Single(committed.InputsAfterCommit!).Action);
     }
@@ -124,7 +124,7 @@ public sealed class IngestOrchestratorTests
         var manifest = await RunAsync(activities);
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
-        Assert.Equal(["plan", "table+aggregate", "commit+archive"], activities.Calls);
+        Assert.Equal(["plan", "read results", "table+aggregate", "commit+archive"], activities.Calls);
         Assert.Equal([0, 1], manifest.Chunks.Select(c => c.Index));
         Assert.Equal(new RunTotals(200, 194, 6, 0), manifest.Totals);
         Assert.Equal(Enumerable.Range(0, 2), Assert.Single(activities.TableCommits).Parts.Select(p => p.ChunkIndex));
@@ -168,7 +168,7 @@ public sealed class IngestOrchestratorTests
         var manifest = await RunAsync(activities);
 
         Assert.Equal(RunStatus.Succeeded, manifest.Status);
-        Assert.Equal(["plan", "chunk", "finish", "finish", "finish", "table", "aggregate", "commit+archive"], activities.Calls);
+        Assert.Equal(["plan", "chunk", "finish", "finish", "finish", "read results", "table", "aggregate", "commit+archive"], activities.Calls);
         Assert.Equal(new TableVersion(7, 1, 0), manifest.Table);
         Assert.Equal(Json(manifest), Json(Assert.Single(activities.Committed)));
     }
@@ -240,6 +240,8 @@ public sealed class IngestOrchestratorTests
         public int MaxConcurrentChunks { get; private set; }
         public List<string> AggregatedParts { get; private set; } = [];
         public ConcurrentBag<RunManifest> Committed { get; } = [];
+
+        public InMemoryChunkResults Kept { get; } = new();
         public ConcurrentBag<CommitTableRequest> TableCommits { get; } = [];
         public long? AggregatedVersion { get; private set; }
 
@@ -251,18 +253,20 @@ public sealed class IngestOrchestratorTests
                 calls.Enqueue("plan");
                 var specs = Enumerable.Range(0, chunks).Select(i => new ChunkSpec(request.RunId, request.Dataset, i, Input, DataFormat.Csv)).ToList();
                 var processed = processedByPlan
-                    ? specs.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)).ToList()
+                    ? Keep(specs.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)).ToList())
                     : null;
                 return new RunPlan(specs, [], engine, tolerance, Packs: packs, CommitWithRefresh: commitWithRefresh, ArchiveWithManifest: archiveWithManifest, Processed: processed, FinishInOneActivity: finishInOne);
             });
-            registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, IReadOnlyList<ChunkResult>>(nameof(ProcessChunkPackActivity), (_, pack) =>
+            registry.AddActivityFunc<IReadOnlyList<ChunkSpec>, StoredChunkResults>(nameof(ProcessPackActivity), async (_, pack) =>
             {
-                calls.Enqueue("pack");
-                return pack.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)).ToList();
-            });
-            registry.AddActivityFunc<ChunkSpec, ChunkResult>(nameof(ProcessChunkActivity), async (_, chunk) =>
-            {
+                if (pack.Count > 1)
+                {
+                    calls.Enqueue("pack");
+                    return Keep(pack.Select(chunk => new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)).ToList());
+                }
+
                 calls.Enqueue("chunk");
+                var chunk = pack[0];
                 var now = Interlocked.Increment(ref inFlight);
                 MaxConcurrentChunks = Math.Max(MaxConcurrentChunks, now);
                 await Task.Delay(50);
@@ -272,9 +276,14 @@ public sealed class IngestOrchestratorTests
                     throw new IOException("disk on fire");
                 }
 
-                return chunk.Index == quarantinedChunk
+                return Keep([chunk.Index == quarantinedChunk
                     ? new ChunkResult(chunk.Index, chunk.Input, null, null, 0, 0, 0, null, "rejected/files/x", 0.1, "not gzip")
-                    : new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1);
+                    : new ChunkResult(chunk.Index, chunk.Input, null, null, 100, 100 - rejectedPerChunk, rejectedPerChunk, $"curated/p{chunk.Index}", null, 0.1)]);
+            });
+            registry.AddActivityFunc<IReadOnlyList<string>, IReadOnlyList<ChunkResult>>(nameof(ReadChunkResultsActivity), (_, paths) =>
+            {
+                calls.Enqueue("read results");
+                return Kept.Read(paths);
             });
             registry.AddActivityFunc<AggregationRequest, AggregationOutcome>(nameof(RefreshAggregateActivity), (_, request) =>
             {
@@ -308,17 +317,15 @@ public sealed class IngestOrchestratorTests
                 return new CommittedAndRefreshed(
                     new TableCommit(7, request.Table.Parts.Count, 0, false, 0, 1, []), new AggregationOutcome("duckdb", null, null, 3, ["results/a"], AggregationState.Succeeded));
             });
-            registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunAndArchiveActivity), (_, manifest) =>
+            registry.AddActivityFunc<RunManifest, RunManifest>(nameof(CommitRunAndArchiveActivity), (_, draft) =>
             {
                 calls.Enqueue("commit+archive");
-                Committed.Add(manifest);
-                return "results/m";
+                return Commit(draft);
             });
-            registry.AddActivityFunc<RunManifest, string>(nameof(CommitRunActivity), (_, manifest) =>
+            registry.AddActivityFunc<RunManifest, RunManifest>(nameof(CommitRunActivity), (_, draft) =>
             {
                 calls.Enqueue("commit");
-                Committed.Add(manifest);
-                return "results/m";
+                return Commit(draft);
             });
             registry.AddActivityFunc<FinishRunRequest, FinishedRun>(nameof(FinishRunActivity), (_, request) =>
             {
@@ -329,7 +336,8 @@ public sealed class IngestOrchestratorTests
                     throw new IOException("storage went away");
                 }
 
-                var work = CommitAndRefreshRequest.Of(request.Manifest);
+                var draft = Kept.Complete(request.Manifest);
+                var work = CommitAndRefreshRequest.Of(draft);
                 TableCommits.Add(work.Table);
                 AggregatedParts = [.. work.CuratedParts];
                 var done = new CommittedAndRefreshed(
@@ -340,10 +348,17 @@ public sealed class IngestOrchestratorTests
                     return new FinishedRun(done, null);
                 }
 
-                var committedAt = request.Manifest.Timings.CompletedAt.AddSeconds(1);
-                Committed.Add(request.Manifest.Finished(done, committedAt));
-                return new FinishedRun(done, committedAt);
+                return new FinishedRun(done, Commit(draft.Finished(done, draft.Timings.CompletedAt.AddSeconds(1))));
             });
+        }
+
+        private StoredChunkResults Keep(List<ChunkResult> results) => Kept.Keep("taxi", "run-1", results);
+
+        private RunManifest Commit(RunManifest draft)
+        {
+            var manifest = Kept.Complete(draft);
+            Committed.Add(manifest);
+            return manifest;
         }
     }
 }

@@ -104,7 +104,7 @@ public sealed class RunShapeLeverTests(AzuriteFixture azurite) : IClassFixture<A
 
         // A one-file run of 400 rows is one small pack: with the lever, planning processed it and returned its results.
         Assert.Equal(levers, plan.Processed is not null);
-        var results = plan.Processed?.ToList() ?? [];
+        var results = plan.Processed is { } processed ? [.. await services.GetRequiredService<ChunkResultFiles>().ReadAsync([processed.Path])] : new List<ChunkResult>();
         foreach (var chunk in plan.Processed is null ? plan.Chunks : [])
         {
             results.Add(await Activity<ProcessChunkActivity>(services).RunAsync(new FakeActivityContext(nameof(ProcessChunkActivity)), chunk));
