@@ -47,10 +47,7 @@ public sealed class ChunkResultFiles(BlobStore store)
         return manifest.ChunkResults is { } paths ? manifest.WithChunks(await ReadAsync(paths, cancellationToken)) : manifest;
     }
 
-    private async Task<IReadOnlyList<ChunkResult>> ReadOneAsync(string path, CancellationToken cancellationToken)
-    {
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        return await store.ReadJsonAsync<List<ChunkResult>>(path[..slash], path[(slash + 1)..], cancellationToken)
+    private async Task<IReadOnlyList<ChunkResult>> ReadOneAsync(string path, CancellationToken cancellationToken) =>
+        await store.ReadJsonAtAsync<List<ChunkResult>>(path, cancellationToken)
             ?? throw new InvalidOperationException($"the chunk results at {path} are missing: the run's results cannot be put together");
-    }
 }

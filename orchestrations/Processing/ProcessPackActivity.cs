@@ -3,11 +3,11 @@ using Microsoft.DurableTask;
 namespace Tributary.Orchestrations.Processing;
 
 /// <summary>
-/// The processing step a run calls: one chunk (<see cref="ProcessChunkActivity"/>) or a pack of small ones
-/// (<see cref="ProcessChunkPackActivity"/>), then their results kept beside the run (<see cref="ChunkResultFiles"/>);
+/// The processing step a run calls: one chunk or a pack of small ones (<see cref="ProcessChunkPackActivity"/>, which
+/// takes a single chunk <see cref="ProcessChunkActivity"/>'s way), then their results kept beside the run (<see cref="ChunkResultFiles"/>);
 /// the run gets their path and tallies. A retry processes again and overwrites the same outputs and the same results file.
 /// </summary>
-public sealed class ProcessPackActivity(ProcessChunkActivity single, ProcessChunkPackActivity pack, ChunkResultFiles results)
+public sealed class ProcessPackActivity(ProcessChunkPackActivity pack, ChunkResultFiles results)
     : TaskActivity<IReadOnlyList<ChunkSpec>, StoredChunkResults>
 {
     public override async Task<StoredChunkResults> RunAsync(TaskActivityContext context, IReadOnlyList<ChunkSpec> chunks)
@@ -18,7 +18,7 @@ public sealed class ProcessPackActivity(ProcessChunkActivity single, ProcessChun
             throw new ArgumentException("a pack has at least one chunk", nameof(chunks));
         }
 
-        var processed = chunks.Count == 1 ? [await single.RunAsync(context, chunks[0])] : await pack.RunAsync(context, chunks);
+        var processed = await pack.RunAsync(context, chunks);
         return await results.SaveAsync(chunks[0].Dataset, chunks[0].RunId, processed);
     }
 }

@@ -125,12 +125,19 @@ public sealed class BlobStore(BlobServiceClient service)
         await Blob(container, name).UploadAsync(new BinaryData(bytes), overwrite: true, cancellationToken);
     }
 
-    public async Task<T?> ReadJsonAsync<T>(string container, string name, CancellationToken cancellationToken = default)
+    public Task<T?> ReadJsonAsync<T>(string container, string name, CancellationToken cancellationToken = default)
+        where T : class => ReadJsonAsync<T>(Blob(container, name), cancellationToken);
+
+    /// <summary>As <see cref="ReadJsonAsync{T}(string, string, CancellationToken)"/>, at a "container/name" path (<see cref="BlobAt"/>).</summary>
+    public Task<T?> ReadJsonAtAsync<T>(string path, CancellationToken cancellationToken = default)
+        where T : class => ReadJsonAsync<T>(BlobAt(path), cancellationToken);
+
+    private static async Task<T?> ReadJsonAsync<T>(BlobClient blob, CancellationToken cancellationToken)
         where T : class
     {
         try
         {
-            var content = await Blob(container, name).DownloadContentAsync(cancellationToken);
+            var content = await blob.DownloadContentAsync(cancellationToken);
             return content.Value.Content.ToObjectFromJson<T>(Json);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
