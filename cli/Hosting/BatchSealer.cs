@@ -8,17 +8,11 @@ public sealed class BatchSealer(ArrivalBatcher batcher, WatcherOptions options, 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A pass lists every waiting arrival: paced like the watcher's scans.
-        await PollPacing.RunAsync(options.PollInterval, async token =>
+        await PollPacing.RunAsync(options.PollInterval, token => batcher.SealDueWindowsAsync(token), ex =>
         {
-            try
-            {
-                await batcher.SealDueWindowsAsync(token);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Whatever was not finished is finished on the next pass.
-                logger.LogError(ex, "Sealing batch windows failed; retrying");
-            }
+            // Whatever was not finished is finished on the next pass, an interval later.
+            logger.LogError(ex, "Sealing batch windows failed; retrying");
+            return TimeSpan.Zero;
         }, stoppingToken);
     }
 }

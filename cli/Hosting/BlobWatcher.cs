@@ -27,6 +27,9 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
 
     private DateTime nextFullScan = DateTime.MinValue;
 
+    /// <summary>How long the current scan's listing took, once it is done: the part of a scan that grows with incoming.</summary>
+    private TimeSpan lastListing;
+
     /// <summary>Drops sealed at once (see <see cref="SealAllAsync"/>).</summary>
     private const int DropSealParallelism = 4;
 
@@ -36,27 +39,24 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         await container.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
         await PollPacing.RunAsync(options.PollInterval, async token =>
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            try
+            lastListing = TimeSpan.Zero;
+            if (DateTime.UtcNow < nextFullScan)
             {
-                if (DateTime.UtcNow < nextFullScan)
-                {
-                    // Between full listings, paced by what incoming holds, the few drop manifests are listed by their
-                    // prefix every interval: a drop is sealed as soon as its manifest lands, however large the backlog.
-                    await SealDropsAsync(container, token);
-                    return TimeSpan.Zero;
-                }
-
-                var listing = await ScanAsync(container, token);
-                nextFullScan = DateTime.UtcNow + PollPacing.DelayAfter(options.PollInterval, clock.Elapsed, listing) - options.PollInterval;
+                // Between full listings, paced by what incoming holds, the few drop manifests are listed by their
+                // prefix every interval: a drop is sealed as soon as its manifest lands, however large the backlog.
+                await SealDropsAsync(container, token);
                 return TimeSpan.Zero;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The host never stops watching because of one bad scan.
-                logger.LogError(ex, "Scan of {Container} failed; retrying", BlobContainers.Incoming);
-                return clock.Elapsed;
-            }
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await ScanAsync(container, token);
+            nextFullScan = DateTime.UtcNow + PollPacing.DelayAfter(options.PollInterval, clock.Elapsed, lastListing) - options.PollInterval;
+            return TimeSpan.Zero;
+        }, ex =>
+        {
+            // The host never stops watching because of one bad scan; it rests for the listing, if that got done.
+            logger.LogError(ex, "Scan of {Container} failed; retrying", BlobContainers.Incoming);
+            return lastListing;
         }, stoppingToken);
     }
 
@@ -114,8 +114,8 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         return true;
     }
 
-    /// <summary>One scan; returns how long its listing took (the part that grows with what incoming holds).</summary>
-    private async Task<TimeSpan> ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
+    /// <summary>One scan; sets <see cref="lastListing"/> once its listing is done (the part that grows with what incoming holds).</summary>
+    private async Task ScanAsync(BlobContainerClient container, CancellationToken cancellationToken)
     {
         var listing = System.Diagnostics.Stopwatch.StartNew();
         var listed = new HashSet<(string Name, string ETag)>();
@@ -144,7 +144,7 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
             }
         }
 
-        var listingTook = listing.Elapsed;
+        lastListing = listing.Elapsed;
 
         // Drops first: their files go into the drop's runs, and need no intake of their own afterwards.
         await SealAllAsync(manifests, landed, listed, cancellationToken);
@@ -183,7 +183,6 @@ public sealed class BlobWatcher(BlobServiceClient blobs, RunIntake intake, Watch
         // still in incoming is in it now.
         seen = listed;
         sealedByDrops.Clear();
-        return listingTook;
     }
 }
 

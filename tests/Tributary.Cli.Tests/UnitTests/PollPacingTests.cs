@@ -39,9 +39,44 @@ public sealed class PollPacingTests
             }
 
             return Task.CompletedTask;
+        }, _ => TimeSpan.Zero, stop.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        Assert.Equal(3, polls);
+    }
+
+    [Theory]
+    [InlineData(0, 1000)]     // storage down: one interval, whatever the client's retries took
+    [InlineData(50, 1000)]    // the listing was done and quick: one interval
+    [InlineData(3000, 9000)]  // the listing of a large backlog was done, then intake failed: rest for the listing
+    public void After_a_failed_poll_the_wait_is_an_interval_or_the_rest_its_listing_asks_never_the_failures_own_time(int costMs, int expectedMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), PollPacing.DelayAfterFailure(Second, TimeSpan.FromMilliseconds(costMs)));
+    }
+
+    [Fact]
+    public async Task A_poll_that_throws_is_handed_to_the_failure_callback_and_polling_goes_on()
+    {
+        using var stop = new CancellationTokenSource();
+        var polls = 0;
+        var failures = new List<Exception>();
+        var loop = PollPacing.RunAsync(TimeSpan.FromMilliseconds(10), _ =>
+        {
+            if (++polls == 3)
+            {
+                stop.Cancel();
+                return Task.CompletedTask;
+            }
+
+            throw new InvalidOperationException($"storage down ({polls})");
+        }, ex =>
+        {
+            failures.Add(ex);
+            return TimeSpan.Zero;
         }, stop.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
         Assert.Equal(3, polls);
+        Assert.Equal(["storage down (1)", "storage down (2)"], failures.Select(f => f.Message));
     }
 }
