@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -22,8 +23,9 @@ using Tributary.Testing.Runs;
 namespace Tributary.Bench;
 
 /// <summary>
-/// `bench faults --trials N --seed S [--rows R] [--window-seconds W]`: one disk-backed Azurite and one task hub; per trial a taxi file is
-/// dropped into incoming/ with `tributary serve` running, serve is SIGKILLed after a seeded random delay (uniform over
+/// `bench faults --trials N --seed S [--rows R] [--files F] [--window-seconds W]`: one disk-backed Azurite and one task hub; per trial a taxi file
+/// (or F files as one drop, one run over F inputs: packs of small chunks, each pack's results beside the run) is dropped into
+/// incoming/ with `tributary serve` running, serve is SIGKILLed after a seeded random delay (uniform over
 /// 0 .. the measured uninterrupted run, so the kills land inside runs: intake, planning, processing, commit, refresh, archive)
 /// and restarted at once. Measured: kill -> run Succeeded. Checked after every trial: one curated commit for the run,
 /// and the table holds every file dropped so far exactly once (rows, distinct trip ids and their sum against DuckDB
@@ -45,6 +47,7 @@ internal static class FaultTrials
         var trials = BenchArgs.Number(args, "--trials", 50);
         var seed = BenchArgs.Number(args, "--seed", 1);
         var rows = BenchArgs.Number(args, "--rows", 20_000);
+        var files = Math.Max(1, BenchArgs.Number(args, "--files", 1));
         var work = Directory.CreateTempSubdirectory("tributary-bench-faults-").FullName;
         await using var azurite = await AzuriteServer.StartAsync(ToolsLocator.FindToolsRoot(), Path.Combine(work, "azurite"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -60,7 +63,9 @@ internal static class FaultTrials
         var tables = new DatasetTables(new BlobStore(new BlobServiceClient(azurite.ConnectionString)));
         var random = new Random(seed);
         var expected = (Rows: 0L, IdSum: 0L);
-        Console.WriteLine($"bench faults: {trials} trials, seed {seed}, {rows:N0} rows per file, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine(files == 1
+            ? $"bench faults: {trials} trials, seed {seed}, {rows:N0} rows per file, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"
+            : $"bench faults: {trials} trials, seed {seed}, {rows:N0} rows per drop of {files} files (one run each), {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 
         // Two uninterrupted runs first (the first warms the host up): the second is the kill window, and the baseline a
         // recovery is compared with.
@@ -69,10 +74,10 @@ internal static class FaultTrials
         foreach (var warm in new[] { -2, -1 })
         {
             var clock = Stopwatch.StartNew();
-            var (baselineRun, baselineFile) = await DropAsync(incoming, work, warm, rows);
+            var (baselineRun, baselineFiles) = await DropTrialAsync(incoming, work, warm, rows, files);
             await WaitSucceededAsync(client.Client, baselineRun, TimeSpan.FromMinutes(5));
             window = clock.Elapsed;
-            expected = Add(expected, baselineFile);
+            expected = baselineFiles.Aggregate(expected, Add);
             Console.WriteLine($"uninterrupted run: drop -> Succeeded {window.TotalSeconds:F1} s");
         }
 
@@ -88,7 +93,7 @@ internal static class FaultTrials
         for (var trial = 1; trial <= trials; trial++)
         {
             var delay = TimeSpan.FromTicks((long)(random.NextDouble() * window.Ticks));
-            var (runId, file) = await DropAsync(incoming, work, trial, rows);
+            var (runId, dropped) = await DropTrialAsync(incoming, work, trial, rows, files);
             await Task.Delay(delay);
             var step = await StepAsync(client.Client, runId);
             serve.KillHard();
@@ -97,7 +102,7 @@ internal static class FaultTrials
             serve = await ServeChild.StartAsync(EnvironmentOf(configuration));
             var status = await WaitSucceededAsync(client.Client, runId, TimeSpan.FromMinutes(5));
             var recovery = killed.Elapsed;
-            expected = Add(expected, file);
+            expected = dropped.Aggregate(expected, Add);
 
             var commits = (await DeltaLog.ReadHistoryAsync(tables.Curated(Dataset))).Count(h => h.Field("runId")?.GetString() == runId);
             var table = await TrialCheck.ReadAsync(tables, Dataset, work);
@@ -139,6 +144,34 @@ internal static class FaultTrials
             var s = group.Select(r => r.Recovery.TotalSeconds).Order().ToList();
             Console.WriteLine($"  killed in {group.Key,-18}: {group.Count(),3} trials, recovery min {s[0]:F1}  median {s[s.Count / 2]:F1}  max {s[^1]:F1} s");
         }
+    }
+
+    /// <summary>One trial's input: a file (its own run), or <paramref name="files"/> files of the trial's rows as one drop (one run).</summary>
+    private static async Task<(string RunId, IReadOnlyList<string> Files)> DropTrialAsync(BlobContainerClient incoming, string work, int trial, int rows, int files)
+    {
+        if (files == 1)
+        {
+            var (runId, file) = await DropAsync(incoming, work, trial, rows);
+            return (runId, [file]);
+        }
+
+        // What `tributary drop` writes: each file tagged with the drop's id, then the manifest of their versions, last.
+        var dropId = $"trial-{trial + 2:D3}";
+        var paths = new List<string>();
+        var versions = new List<BlobReference>();
+        for (var part = 0; part < files; part++)
+        {
+            var file = Path.Combine(work, $"{dropId}-{part:D3}.csv");
+            SampleDataSet.WriteFile(file, "csv", Math.Max(1, rows / files), seed: 1000 + (trial * 1000) + part, firstTripId: ((trial + 3) * 1_000L + part) * 1_000_000L);
+            var name = $"{Dataset}/faults/{dropId}-{part:D3}.csv";
+            var uploaded = await incoming.GetBlobClient(name).UploadAsync(file, new BlobUploadOptions { Metadata = new Dictionary<string, string> { [DropMetadata.DropKey] = dropId } });
+            paths.Add(file);
+            versions.Add(new BlobReference(BlobContainers.Incoming, name, uploaded.Value.ETag.ToString().Trim('"'), new FileInfo(file).Length));
+        }
+
+        await incoming.GetBlobClient(StorageLayout.DropManifest(Dataset, dropId))
+            .UploadAsync(BinaryData.FromObjectAsJson(new DropManifest(dropId, Dataset, versions), BlobStore.Json), overwrite: true);
+        return (RunIds.ForDrop(Dataset, dropId, 0), paths);
     }
 
     internal static async Task<(string RunId, string File)> DropAsync(BlobContainerClient incoming, string work, int trial, int rows)

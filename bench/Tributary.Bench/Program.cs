@@ -38,7 +38,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("usage: convert [--size-mb N] [--gzip]");
         Console.Error.WriteLine(Tributary.Bench.EndToEnd.E2eOptions.Usage);
         Console.Error.WriteLine("       engine [--runs N] [--activities 6,5,4] [--repeat N]   (no-op runs: the engine's runs/s ceiling)");
-        Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--window-seconds W] [--outage SECONDS]");
+        Console.Error.WriteLine("       faults [--trials N] [--seed S] [--rows R] [--files F] [--window-seconds W] [--outage SECONDS]");
         Console.Error.WriteLine("       hostile [--gzip-mb N] [--only NAME[,NAME]] [--set Key=Value]...");
         Console.Error.WriteLine("       intake [--archived N] [--drops N] [--restarts N] [--only-archived N]");
         return 2;
