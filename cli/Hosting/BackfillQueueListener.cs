@@ -22,7 +22,7 @@ public sealed class BackfillQueueListener(QueueServiceClient queues, BackfillQue
         {
             await processor.HandleAsync(body, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             if (message.DequeueCount < MaxDequeueCount)
             {

@@ -52,8 +52,10 @@ public static class PollPacing
                 var cost = await poll(cancellationToken);
                 delay = DelayAfter(interval, clock.Elapsed, cost);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Anything but our own shutdown, a timeout's TaskCanceledException included: a poll loop that ended
+                // here would stop the host taking anything in, silently.
                 delay = DelayAfterFailure(interval, failed(ex));
             }
 

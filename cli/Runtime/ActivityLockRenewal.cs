@@ -61,7 +61,7 @@ public sealed class ActivityLockRenewal(IOrchestrationService inner, TimeSpan in
                 {
                     await inner.RenewTaskActivityWorkItemLockAsync(workItem);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
                     // Storage unreachable for a moment: the next tick tries again; at worst the activity is redelivered.
                     Console.Error.WriteLine($"tributary: renewing the lock of activity work item {workItem.Id} failed: {ex.GetBaseException().Message}");

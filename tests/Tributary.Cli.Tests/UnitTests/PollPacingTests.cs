@@ -55,7 +55,7 @@ public sealed class PollPacingTests
     }
 
     [Fact]
-    public async Task A_poll_that_throws_is_handed_to_the_failure_callback_and_polling_goes_on()
+    public async Task A_poll_that_throws_even_a_timeouts_cancellation_is_handed_to_the_failure_callback_and_polling_goes_on()
     {
         using var stop = new CancellationTokenSource();
         var polls = 0;
@@ -68,7 +68,8 @@ public sealed class PollPacingTests
                 return Task.CompletedTask;
             }
 
-            throw new InvalidOperationException($"storage down ({polls})");
+            // A timeout surfaces as a TaskCanceledException that is not the loop's own cancellation: a failure too.
+            throw polls == 1 ? new InvalidOperationException($"storage down ({polls})") : new TaskCanceledException($"storage down ({polls})");
         }, ex =>
         {
             failures.Add(ex);
