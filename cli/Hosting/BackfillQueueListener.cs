@@ -22,7 +22,7 @@ public sealed class BackfillQueueListener(QueueServiceClient queues, BackfillQue
         {
             await processor.HandleAsync(body, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!ex.IsShutdownOf(cancellationToken))
         {
             if (message.DequeueCount < MaxDequeueCount)
             {

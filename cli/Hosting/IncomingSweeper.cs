@@ -20,7 +20,7 @@ public sealed class IncomingSweeper(IncomingSweep sweep, PipelineOptions options
             {
                 await sweep.SweepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!ex.IsShutdownOf(stoppingToken))
             {
                 // The next sweep tries again; nothing is lost by skipping one.
                 logger.LogError(ex, "Sweep of incoming failed; retrying at the next interval");

@@ -52,10 +52,9 @@ public static class PollPacing
                 var cost = await poll(cancellationToken);
                 delay = DelayAfter(interval, clock.Elapsed, cost);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!ex.IsShutdownOf(cancellationToken))
             {
-                // Anything but our own shutdown, a timeout's TaskCanceledException included: a poll loop that ended
-                // here would stop the host taking anything in, silently.
+                // A poll loop that ended here would stop the host taking anything in.
                 delay = DelayAfterFailure(interval, failed(ex));
             }
 

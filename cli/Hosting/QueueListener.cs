@@ -25,7 +25,7 @@ public abstract class QueueListener(QueueServiceClient queues, string queueName,
                     await HandleAsync(queue, message, stoppingToken);
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!ex.IsShutdownOf(stoppingToken))
             {
                 logger.LogError(ex, "Handling {Queue} failed; retrying", queueName);
             }

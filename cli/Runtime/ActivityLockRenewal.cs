@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DurableTask.Core;
+using Tributary.Cli.Hosting;
 
 namespace Tributary.Cli.Runtime;
 
@@ -61,7 +62,7 @@ public sealed class ActivityLockRenewal(IOrchestrationService inner, TimeSpan in
                 {
                     await inner.RenewTaskActivityWorkItemLockAsync(workItem);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                catch (Exception ex) when (!ex.IsShutdownOf(stop))
                 {
                     // Storage unreachable for a moment: the next tick tries again; at worst the activity is redelivered.
                     Console.Error.WriteLine($"tributary: renewing the lock of activity work item {workItem.Id} failed: {ex.GetBaseException().Message}");
