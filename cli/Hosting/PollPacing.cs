@@ -29,11 +29,7 @@ public static class PollPacing
     /// time: that is the storage client's retries against storage that is down, not backlog, and resting three times it
     /// left a file dropped during a 60 s outage untaken for 79 s after storage was back (bench faults --outage 60).
     /// </summary>
-    public static TimeSpan DelayAfterFailure(TimeSpan interval, TimeSpan cost)
-    {
-        var rest = cost * RestPerPollTime;
-        return rest > interval ? rest : interval;
-    }
+    public static TimeSpan DelayAfterFailure(TimeSpan interval, TimeSpan cost) => DelayAfter(interval, TimeSpan.Zero, cost);
 
     /// <summary>
     /// Runs <paramref name="poll"/> until cancelled, resting after the part of each poll it returns: what grows with the
